@@ -1,0 +1,1 @@
+"""interviewer: a mock interviewer in the terminal."""

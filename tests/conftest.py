@@ -1,0 +1,59 @@
+"""Shared fixtures: an isolated tool home, the real corpus, and one embedder per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from interviewer.catalog import Catalog, load_catalog
+from interviewer.config import REPO_ROOT
+from interviewer.rag.embeddings import Embedder
+
+CORPUS = REPO_ROOT / "rag_corpus"
+
+
+@pytest.fixture(scope="session")
+def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The exported ONNX model, made once per test session and shared by every tool home."""
+    return tmp_path_factory.mktemp("models")
+
+
+def make_home(root: Path, models: Path) -> Path:
+    """A fresh tool home whose model folder points at the session's exported model."""
+    (root / "cache").mkdir(parents=True, exist_ok=True)
+    link = root / "cache" / "models"
+    if not link.exists():
+        link.symlink_to(models, target_is_directory=True)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, models: Path) -> Path:
+    """No test writes to the user's real data folder."""
+    home = make_home(tmp_path_factory.mktemp("home"), models)
+    monkeypatch.setenv("INTERVIEWER_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def shared_home(tmp_path_factory: pytest.TempPathFactory, models: Path) -> Path:
+    """A home shared by the tests of a session, so the embedding cache and index are built once."""
+    return make_home(tmp_path_factory.mktemp("shared-home"), models)
+
+
+@pytest.fixture(scope="session")
+def embedder(shared_home: Path) -> Embedder:
+    return Embedder(shared_home / "cache" / "embeddings.sqlite", shared_home / "cache" / "models")
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(CORPUS)
+
+
+def cli_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["INTERVIEWER_HOME"] = str(home)
+    return env
