@@ -1,0 +1,1 @@
+"""Retrieval: the corpus, its chunks, embeddings and the Chroma index."""

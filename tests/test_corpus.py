@@ -1,0 +1,102 @@
+"""Every corpus file is loaded and validated; the corpus holds what the rounds need."""
+
+from pathlib import Path
+
+import pytest
+
+from interviewer.catalog import Catalog, load_catalog
+from interviewer.errors import UserError
+from interviewer.rag.chunks import chunks_for
+from interviewer.types import Level, Round
+
+from .conftest import CORPUS
+
+SHARED = ["clarify-first", "plan-first", "think-aloud", "takes-hints", "self-corrects", "business-close"]
+FULL_ROUNDS = [Round.SYSTEM_DESIGN, Round.ML_SYSTEM_DESIGN]
+
+
+def test_every_round_has_a_rubric_with_both_bars(catalog: Catalog) -> None:
+    assert set(catalog.rubrics) == set(Round)
+    for rubric in catalog.rubrics.values():
+        assert len(rubric.dimensions) >= 6, rubric.round
+        bars = {signal.bar for signal in rubric.signals.values()}
+        assert bars == {"execution", "strategy"}, rubric.round
+        for dimension in rubric.dimensions:
+            assert dimension.execution_bar and dimension.strategy_bar and dimension.below_bar
+
+
+def test_thought_process_signals_belong_to_every_communication_dimension(catalog: Catalog) -> None:
+    for rubric in catalog.rubrics.values():
+        communication = next(d for d in rubric.dimensions if d.id == "communication")
+        assert communication.signals[: len(SHARED)] == SHARED, rubric.round
+
+
+def test_system_design_has_the_named_dimensions(catalog: Catalog) -> None:
+    ids = [d.id for d in catalog.rubric(Round.SYSTEM_DESIGN).dimensions]
+    assert ids == ["problem-framing", "estimation", "high-level-design", "deep-dive", "scale-bottlenecks",
+                   "trade-offs", "reliability", "product-sense", "communication"]
+
+
+@pytest.mark.parametrize("round_", FULL_ROUNDS)
+def test_full_rounds_have_question_banks_with_probes(catalog: Catalog, round_: Round) -> None:
+    questions = catalog.questions_for(round_)
+    assert len(questions) >= 8
+    for question in questions:
+        assert len(question.probes) >= 4
+        assert len({p.signal for p in question.probes}) >= 4, question.id
+        assert question.facts, question.id
+
+
+@pytest.mark.parametrize("round_", FULL_ROUNDS)
+def test_full_rounds_have_labelled_samples_at_each_bar(catalog: Catalog, round_: Round) -> None:
+    samples = catalog.samples_for(round_)
+    assert {s.level for s in samples} >= {Level.L4, Level.L5, Level.L6}
+    for sample in samples:
+        words = sum(len(turn.text.split()) for turn in sample.transcript.turns)
+        assert words >= 2500, (sample.id, words)
+        assert sample.signals_shown and sample.signals_missed
+
+
+def test_every_file_becomes_chunks_with_filterable_metadata(catalog: Catalog) -> None:
+    kinds = set()
+    for file in catalog.files:
+        chunks = chunks_for(file)
+        assert chunks, file.relative
+        for chunk in chunks:
+            assert chunk.text.strip()
+            assert chunk.metadata["kind"] and chunk.metadata["round"] and chunk.metadata["source"]
+            kinds.add(chunk.metadata["kind"])
+    assert kinds == {"rubric", "signal", "question", "probe", "transcript", "company"}
+
+
+def _broken_copy(tmp_path: Path, relative: str, old: str, new: str) -> Path:
+    root = tmp_path / "corpus"
+    for path in CORPUS.rglob("*.md"):
+        target = root / path.relative_to(CORPUS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = path.read_text()
+        if path.relative_to(CORPUS).as_posix() == relative:
+            assert old in text
+            text = text.replace(old, new, 1)
+        target.write_text(text)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("relative", "old", "new", "message"),
+    [
+        ("questions/system-design/sd-url-shortener.md", "signal: sd-", "signal: sd-nonexistent-",
+         "names unknown signal"),
+        ("questions/system-design/sd-url-shortener.md", "phase: ", "phase: lunch-", "names unknown phase"),
+        ("questions/system-design/sd-url-shortener.md", "title:", "colour: red\ntitle:", "Extra inputs"),
+        ("transcripts/system-design/sd-l5-rate-limiter.md", "level: L5", "level: L9", "level"),
+        ("rubrics/system-design.md", "bar: strategy", "bar: heroic", "bar"),
+        ("companies/faang.md", "estimation:", "estimations:", "unknown system-design dimensions"),
+    ],
+)
+def test_a_typo_in_the_corpus_fails_loudly(tmp_path: Path, relative: str, old: str, new: str,
+                                           message: str) -> None:
+    root = _broken_copy(tmp_path, relative, old, new)
+    with pytest.raises(UserError, match=message) as error:
+        load_catalog(root)
+    assert relative in str(error.value) or "signal" in str(error.value)
