@@ -1,0 +1,1 @@
+"""Feedback: evidence-graded grading against the level bars, verification and rendering."""

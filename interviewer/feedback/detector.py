@@ -1,0 +1,192 @@
+"""Which rubric signals does a transcript show? Embedding similarity to each signal's examples,
+plus its cue phrases, over the candidate's own sentences. The planner and the grader share it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import yaml
+
+from interviewer.feedback.evidence import Unit, candidate_units
+from interviewer.rag.embeddings import Embedder
+from interviewer.types import Rubric, Strict, Transcript
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+POLICY_FILE = Path(__file__).resolve().parent.parent / "data" / "grading.yaml"
+
+
+class DimensionPolicy(Strict):
+    execution_meets: float
+    strategy_meets: float
+    approaching: float
+
+
+class LevelBar(Strict):
+    execution: float
+    strategy: float
+
+
+class VerdictCuts(Strict):
+    strong_hire: float
+    hire: float
+    lean_hire: float
+    lean_no_hire: float
+
+
+class GradingPolicy(Strict):
+    detect_threshold: float
+    absence_threshold: float
+    touch_threshold: float
+    support_floor: float
+    top_floor: float
+    top_margin: float
+    spread_bonus: float
+    cue_bonus: float
+    hint_credit: float
+    evidence_per_claim: int
+    dimension: DimensionPolicy
+    levels: dict[str, LevelBar]
+    verdict: VerdictCuts
+
+
+@cache
+def load_policy(path: Path = POLICY_FILE) -> GradingPolicy:
+    return GradingPolicy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@dataclass
+class SignalResult:
+    signal: str
+    best: float
+    """Detection score: best sentence similarity (cue bonus included) plus the elaboration bonus."""
+    support: list[tuple[Unit, float]] = field(default_factory=list)
+    """Sentences that show the signal, best first."""
+    nearest: Unit | None = None
+    """The candidate sentence closest to the signal, whatever its score."""
+    shown: bool = False
+    hint_only: bool = False
+
+
+@dataclass
+class Detection:
+    units: list[Unit]
+    results: dict[str, SignalResult]
+    touched: dict[str, float]
+    """Per signal, the best similarity of any turn, interviewer's included (was the topic raised at all?)."""
+
+    def shown(self) -> set[str]:
+        return {s for s, r in self.results.items() if r.shown}
+
+
+INTERVIEWER_WORDS = 60
+"""Whether the interviewer raised a topic is judged from the opening words of each interviewer turn."""
+
+
+def signal_anchors(rubric: Rubric) -> tuple[list[str], list[int]]:
+    """The texts a signal is recognised by (its examples, description and name), each with its signal's index."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for index, signal in enumerate(rubric.signals.values()):
+        for text in [*signal.examples, signal.description, signal.name]:
+            texts.append(text)
+            owners.append(index)
+    return texts, owners
+
+
+def embed_all_anchors(rubrics: list[Rubric], embedder: Embedder) -> int:
+    """Embed every rubric's anchors into the embedder's cache (done with the index build)."""
+    texts = [text for rubric in rubrics for text in signal_anchors(rubric)[0]]
+    embedder.embed(texts)
+    return len(texts)
+
+
+class SignalDetector:
+    def __init__(self, rubric: Rubric, embedder: Embedder, policy: GradingPolicy | None = None) -> None:
+        self.rubric = rubric
+        self.embedder = embedder
+        self.policy = policy or load_policy()
+        self.signal_ids = list(rubric.signals)
+        self._examples, owners = signal_anchors(rubric)
+        self._owners = np.array(owners)
+        self._example_vectors: NDArray[np.float32] | None = None
+
+    def _vectors(self) -> NDArray[np.float32]:
+        if self._example_vectors is None:
+            self._example_vectors = self.embedder.embed(self._examples)
+        return self._example_vectors
+
+    def similarities(self, texts: list[str]) -> NDArray[np.float32]:
+        """A (len(texts), n_signals) matrix: mean of the two best anchors (examples, description, name)."""
+        if not texts:
+            return np.zeros((0, len(self.signal_ids)), dtype=np.float32)
+        sims = self.embedder.embed(texts) @ self._vectors().T
+        out = np.empty((len(texts), len(self.signal_ids)), dtype=np.float32)
+        for index in range(len(self.signal_ids)):
+            column = sims[:, self._owners == index]
+            top = np.sort(column, axis=1)[:, -2:]
+            out[:, index] = top.mean(axis=1)
+        return out
+
+    def _clear_winners(self, similarities: NDArray[np.float32]) -> NDArray[np.int64]:
+        """Per sentence, the signal it matches clearly best (top_floor, top_margin), or -1."""
+        winners = np.full(len(similarities), -1, dtype=np.int64)
+        if similarities.shape[0] == 0 or similarities.shape[1] < 2:
+            return winners
+        ranked = np.sort(similarities, axis=1)
+        top = similarities.argmax(axis=1)
+        clear = (ranked[:, -1] >= self.policy.top_floor) & (ranked[:, -1] - ranked[:, -2] >= self.policy.top_margin)
+        winners[clear] = top[clear]
+        return winners
+
+    def _cue_matrix(self, texts: list[str]) -> NDArray[np.float32]:
+        lowered = [text.lower() for text in texts]
+        matrix = np.zeros((len(texts), len(self.signal_ids)), dtype=np.float32)
+        for column, signal_id in enumerate(self.signal_ids):
+            cues = [cue.lower() for cue in self.rubric.signals[signal_id].cues]
+            for row, text in enumerate(lowered):
+                if any(cue in text for cue in cues):
+                    matrix[row, column] = self.policy.cue_bonus
+        return matrix
+
+    def detect(self, transcript: Transcript) -> Detection:
+        """A signal is shown when its score reaches the threshold: its best sentence (similarity plus cue
+        bonus) plus a small bonus per further supporting sentence (elaboration, up to three). It is also
+        shown when some sentence matches it clearly better than any other signal (a paraphrase that
+        shares no cue word with the examples)."""
+        policy = self.policy
+        units = candidate_units(transcript)
+        texts = [unit.text for unit in units]
+        similarities = self.similarities(texts)
+        scores = similarities + self._cue_matrix(texts)
+        clear_winner = self._clear_winners(similarities)
+        results: dict[str, SignalResult] = {}
+        for column, signal_id in enumerate(self.signal_ids):
+            result = SignalResult(signal_id, 0.0)
+            results[signal_id] = result
+            if not units:
+                continue
+            column_scores = scores[:, column]
+            order = np.argsort(-column_scores)
+            result.nearest = units[int(order[0])]
+            support = [(units[row], float(column_scores[row])) for row in order
+                       if column_scores[row] >= policy.support_floor or clear_winner[row] == column]
+            spread = min(max(len(support) - 1, 0), 3)
+            result.best = float(column_scores[order[0]]) + policy.spread_bonus * spread
+            if result.best >= policy.detect_threshold or bool((clear_winner == column).any()):
+                result.shown = True
+                result.support = support
+                result.hint_only = all(unit.after_hint for unit, _ in support)
+        interviewer_texts = [" ".join(t.text.split()[:INTERVIEWER_WORDS]) for t in transcript.turns
+                             if t.role == "interviewer"]
+        asked = self.similarities(interviewer_texts)
+        touched = {
+            signal_id: max(results[signal_id].best, float(asked[:, column].max()) if len(asked) else 0.0)
+            for column, signal_id in enumerate(self.signal_ids)
+        }
+        return Detection(units=units, results=results, touched=touched)

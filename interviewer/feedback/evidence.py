@@ -1,0 +1,102 @@
+"""Evidence units (verbatim spans of the candidate's turns) and quote verification."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from interviewer.types import Claim, Evidence, Transcript
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+MIN_WORDS = 6
+MAX_WORDS = 60
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A span of one candidate turn: one sentence, or a short sentence joined with the next."""
+
+    turn_id: int
+    start: int
+    end: int
+    text: str
+    after_hint: bool
+
+
+def candidate_units(transcript: Transcript) -> list[Unit]:
+    units: list[Unit] = []
+    hint_pending = False
+    for turn in transcript.turns:
+        if turn.role == "interviewer":
+            hint_pending = turn.hint
+            continue
+        for start, end in _spans(turn.text):
+            units.append(Unit(turn.id, start, end, turn.text[start:end], hint_pending))
+        hint_pending = False
+    return units
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans; a sentence under MIN_WORDS words joins the next one in the same turn."""
+    raw: list[tuple[int, int]] = []
+    position = 0
+    for match in _SENTENCE_END.finditer(text):
+        raw.append((position, match.start()))
+        position = match.end()
+    raw.append((position, len(text)))
+    spans: list[tuple[int, int]] = []
+    pending: tuple[int, int] | None = None
+    for start, end in raw:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            continue
+        if pending is not None:
+            start = pending[0]
+        if len(text[start:end].split()) < MIN_WORDS:
+            pending = (start, end)
+            continue
+        pending = None
+        spans.extend(_split_long(text, start, end))
+    if pending is not None:
+        if spans and len(text[pending[0] : pending[1]].split()) < MIN_WORDS:
+            spans[-1] = (spans[-1][0], pending[1])
+        else:
+            spans.append(pending)
+    return spans
+
+
+def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Run-on speech without full stops: cut at commas or spaces into pieces of at most MAX_WORDS words."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    if len(words) <= MAX_WORDS:
+        return [(start, end)]
+    pieces = []
+    for index in range(0, len(words), MAX_WORDS):
+        chunk = words[index : index + MAX_WORDS]
+        pieces.append((start + chunk[0].start(), start + chunk[-1].end()))
+    return pieces
+
+
+def normalize(text: str) -> str:
+    return " ".join(text.split())
+
+
+def quote_in_turn(transcript: Transcript, evidence: Evidence) -> bool:
+    """True when the quote appears verbatim (white space folded) in a candidate turn with that id."""
+    if not evidence.quote.strip():
+        return False
+    try:
+        turn = transcript.turn(evidence.turn_id)
+    except KeyError:
+        return False
+    return turn.role == "candidate" and normalize(evidence.quote) in normalize(turn.text)
+
+
+def verify_claim(transcript: Transcript, claim: Claim) -> bool:
+    """An observation or judgment needs at least one piece of evidence, and all of it verbatim."""
+    if claim.kind == "absence":
+        return claim.verified
+    return bool(claim.evidence) and all(quote_in_turn(transcript, e) for e in claim.evidence)

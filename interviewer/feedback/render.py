@@ -1,0 +1,75 @@
+"""Feedback as Markdown (for people) or JSON (for tools)."""
+
+from __future__ import annotations
+
+from interviewer.feedback.grading import SCORE_WORDS
+from interviewer.types import Claim, Feedback
+
+ROUND_TITLES = {
+    "system-design": "System design",
+    "ml-system-design": "ML system design",
+    "ai-systems-design": "AI/LLM systems design",
+    "ml-coding": "ML coding",
+    "statistics": "Statistics & experimentation",
+    "behavioral": "Behavioral",
+}
+
+
+def to_json(feedback: Feedback) -> str:
+    return feedback.model_dump_json(indent=2) + "\n"
+
+
+def _grade(score: int | None) -> tuple[str, str]:
+    if score is None:
+        return "insufficient evidence", ""
+    return f"{score}/4", SCORE_WORDS[score]
+
+
+def _claim_lines(claim: Claim) -> list[str]:
+    if claim.kind == "absence":
+        return [f"- {claim.text} *(checked against every candidate turn)*"]
+    lines = [f"- {claim.text}"]
+    for evidence in claim.evidence:
+        quote = " ".join(evidence.quote.split())
+        lines.append(f"  > \"{quote}\" (turn {evidence.turn_id})")
+    return lines
+
+
+def to_markdown(feedback: Feedback) -> str:
+    title = ROUND_TITLES.get(feedback.round.value, feedback.round.value)
+    company = f", {feedback.company.value}" if feedback.company else ""
+    check = feedback.verification
+    out = [
+        f"# Feedback: {title}, target {feedback.target_level.value}{company}",
+        "",
+        f"**Verdict at {feedback.target_level.value}: {feedback.verdict}** · "
+        f"**Level estimate: {feedback.level_estimate.value}** · graded by the {feedback.grader} grader",
+        "",
+        feedback.summary,
+        "",
+        f"Evidence check: {check.claims_verified} of {check.claims_total} claims verified against the "
+        f"transcript (quotes verbatim in the candidate's turns, absences checked against every candidate "
+        f"turn); {check.claims_dropped} dropped.",
+    ]
+    if feedback.hints_taken:
+        out += ["", f"Hints taken: {feedback.hints_taken} (signals shown only after a hint count half)."]
+    out += ["", "## Dimensions", "", "| Dimension | Grade | Bar |", "|---|---|---|"]
+    for grade in feedback.dimensions:
+        mark, words = _grade(grade.score)
+        out.append(f"| {grade.name} | {mark} | {words} |")
+    out += ["", "## Strengths", ""]
+    out += [line for claim in feedback.strengths for line in _claim_lines(claim)] or ["- None with evidence."]
+    out += ["", "## Improvements", ""]
+    out += [line for claim in feedback.improvements for line in _claim_lines(claim)] or ["- None found."]
+    if feedback.next_level:
+        out += ["", "## What the next level would have shown", ""]
+        out += [f"- {item}" for item in feedback.next_level]
+    out += ["", "## Per dimension"]
+    for grade in feedback.dimensions:
+        mark, _ = _grade(grade.score)
+        out += ["", f"### {grade.name}: {mark}", "", grade.rationale]
+        claims = [c for c in grade.claims if c.kind != "judgment"]
+        if claims:
+            out.append("")
+            out += [line for claim in claims for line in _claim_lines(claim)]
+    return "\n".join(out) + "\n"
