@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from interviewer.errors import UserError
-from interviewer.rag.corpus import CorpusFile, corpus_files
+from interviewer.rag.corpus import CorpusFile, corpus_files, load_yaml
 from interviewer.transcripts import parse_plain
 from interviewer.types import (
     CompanyProfile,
@@ -31,6 +30,8 @@ from interviewer.types import (
 )
 
 PHASES_FILE = Path(__file__).parent / "data" / "phases.yaml"
+PERSONAS_DIR = Path(__file__).parent / "personas"
+PHRASES_FILE = Path(__file__).parent / "data" / "phrases.yaml"
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -40,6 +41,66 @@ class Phase(Strict):
     name: str
     minutes: float
     goal: str
+
+
+class LevelOverlay(Strict):
+    prompt: Literal["scoped", "ambiguous"]
+    stance: str
+    clarify_none: str
+
+
+class CompanyOverlay(Strict):
+    push: str
+
+
+class Persona(Strict):
+    """An interviewer: who they are, how they open and close, and how level and company change them."""
+
+    round: Round
+    name: str
+    role: str
+    voice: str
+    opening: str
+    closing: str
+    levels: dict[Literal["execution", "strategy"], LevelOverlay]
+    companies: dict[CompanyType, CompanyOverlay]
+
+    def overlay(self, level: Level) -> LevelOverlay:
+        return self.levels[level.bar]
+
+
+class Phrases(Strict):
+    transition: list[str]
+    time_up: list[str]
+    refer: list[str]
+    dont_know: list[str]
+    short: list[str]
+    off_topic: list[str]
+    clarify_answer: list[str]
+    hint: list[str]
+    skip: list[str]
+    acknowledge: list[str]
+    open_question: list[str]
+    closing_questions: list[str]
+
+
+def load_persona(round_: Round, folder: Path = PERSONAS_DIR) -> Persona:
+    path = folder / f"{round_.value}.yaml"
+    if not path.exists():
+        raise UserError(f"no interviewer persona for round {round_.value} ({path.name} is missing)")
+    persona = _validate(Persona, load_yaml(path.read_text(encoding="utf-8")), path.name)
+    if persona.round != round_:
+        raise UserError(f"{path.name}: says round {persona.round.value}, expected {round_.value}")
+    return persona
+
+
+@cache
+def load_phrases(path: Path = PHRASES_FILE) -> Phrases:
+    return _validate(Phrases, load_yaml(path.read_text(encoding="utf-8")), path.name)
+
+
+def load_phases(path: Path = PHASES_FILE) -> dict[Round, list[Phase]]:
+    return _load_phases(path)
 
 
 @dataclass
@@ -80,7 +141,7 @@ def _validate(model: type[Model], data: dict[str, Any], where: str) -> Model:
 
 
 def _load_phases(path: Path) -> dict[Round, list[Phase]]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     phases: dict[Round, list[Phase]] = {}
     for round_name, items in data.items():
         round_ = _validate(_RoundName, {"round": round_name}, path.name).round
@@ -222,6 +283,3 @@ def _check_unique_signal_ids(rubrics: dict[Round, Rubric], shared: dict[str, Sig
                 raise UserError(f"signal {signal_id} is defined by both {owner[signal_id]} and {round_}")
             owner[signal_id] = round_
 
-
-def level_order() -> list[Level]:
-    return sorted(Level, key=lambda level: level.rank)

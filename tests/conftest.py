@@ -20,13 +20,27 @@ def models(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("models")
 
 
-def make_home(root: Path, models: Path) -> Path:
-    """A fresh tool home whose model folder points at the session's exported model."""
+def make_home(root: Path, models: Path, index: Path | None = None) -> Path:
+    """A fresh tool home whose model folder points at the session's exported model (and, if given, whose
+    index is the session's prebuilt one, as after the install command)."""
     (root / "cache").mkdir(parents=True, exist_ok=True)
     link = root / "cache" / "models"
     if not link.exists():
         link.symlink_to(models, target_is_directory=True)
+    if index is not None and not (root / "index").exists():
+        (root / "index").symlink_to(index, target_is_directory=True)
     return root
+
+
+@pytest.fixture(scope="session")
+def prebuilt_index(tmp_path_factory: pytest.TempPathFactory, models: Path) -> Path:
+    """The corpus index, built once per test session."""
+    from interviewer.rag.index import CorpusIndex
+
+    folder = tmp_path_factory.mktemp("index")
+    embedder = Embedder(tmp_path_factory.mktemp("index-cache") / "vectors.sqlite", models)
+    CorpusIndex(folder, CORPUS, embedder).build()
+    return folder
 
 
 @pytest.fixture(autouse=True)

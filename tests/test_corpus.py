@@ -100,3 +100,29 @@ def test_a_typo_in_the_corpus_fails_loudly(tmp_path: Path, relative: str, old: s
     with pytest.raises(UserError, match=message) as error:
         load_catalog(root)
     assert relative in str(error.value) or "signal" in str(error.value)
+
+
+@pytest.mark.parametrize("round_", list(Round))
+def test_every_round_has_a_persona_and_phases(catalog: Catalog, round_: Round) -> None:
+    from interviewer.catalog import load_persona
+
+    persona = load_persona(round_)
+    assert set(persona.levels) == {"execution", "strategy"}
+    assert persona.levels["execution"].prompt == "scoped" and persona.levels["strategy"].prompt == "ambiguous"
+    assert set(persona.companies) == {"faang", "ai-first", "product", "startup"}
+    assert "{prompt}" in persona.opening
+    phases = catalog.phases[round_]
+    assert sum(p.minutes for p in phases) == 45 and phases[-1].id == "wrap-up"
+    used = {p.phase for q in catalog.questions_for(round_) for p in q.probes}
+    assert used <= {p.id for p in phases}
+
+
+def test_phrases_fill_their_placeholders() -> None:
+    from interviewer.catalog import load_phrases
+
+    phrases = load_phrases()
+    values = dict(phase="p", previous="q", goal="g", quote="x", probe="y", fact="f", topic="t", hint="h", minutes=1)
+    for kind, options in phrases.model_dump().items():
+        assert options, kind
+        for option in options:
+            option.format(**values)

@@ -116,6 +116,10 @@ class SignalDetector:
         self._owners = np.array(owners)
         self._example_vectors: NDArray[np.float32] | None = None
 
+    def warm(self) -> None:
+        """Embed the anchors now (off the hot path), not on the first detection."""
+        self._vectors()
+
     def _vectors(self) -> NDArray[np.float32]:
         if self._example_vectors is None:
             self._example_vectors = self.embedder.embed(self._examples)

@@ -12,6 +12,14 @@ import yaml
 
 from interviewer.errors import UserError
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """YAML through libyaml when it is there (several times faster than the pure-Python loader)."""
+    return yaml.load(text, Loader=_LOADER)
+
+
 _FRONT_MATTER = re.compile(r"\A---\s*\n(?P<meta>.*?)\n---\s*\n(?P<body>.*)\Z", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*$", re.MULTILINE)
 
@@ -51,7 +59,7 @@ def read_corpus_file(path: Path, root: Path) -> CorpusFile:
     if not match:
         raise UserError(f"{relative}: no YAML front matter (a file starts with a '---' block)")
     try:
-        meta = yaml.safe_load(match.group("meta"))
+        meta = load_yaml(match.group("meta"))
     except yaml.YAMLError as error:
         raise UserError(f"{relative}: invalid YAML front matter: {error}".splitlines()[0]) from None
     if not isinstance(meta, dict):

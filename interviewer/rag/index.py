@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +22,10 @@ MANIFEST = "manifest.json"
 BATCH = 64
 
 Progress = Callable[[int, int], None]
+
+
+class BuildCancelled(Exception):
+    """The build was asked to stop; what was embedded so far is kept and the next build goes on from there."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ class CorpusIndex:
         stored = json.loads(manifest.read_text()).get("hash")
         return bool(stored == _manifest_hash(chunks))
 
-    def build(self, progress: Progress | None = None) -> BuildReport:
+    def build(self, progress: Progress | None = None, cancel: threading.Event | None = None) -> BuildReport:
         """Bring the collection in step with the corpus; with no change it touches nothing."""
         started = time.perf_counter()
         chunks = corpus_chunks(self.corpus)
@@ -119,6 +124,8 @@ class CorpusIndex:
             if stale:
                 collection.delete(ids=stale)
             for start in range(0, len(todo), BATCH):
+                if cancel is not None and cancel.is_set():
+                    raise BuildCancelled
                 batch = todo[start : start + BATCH]
                 vectors = self.embedder.embed([chunk.text for chunk in batch])
                 collection.upsert(
@@ -140,10 +147,10 @@ class CorpusIndex:
             seconds=time.perf_counter() - started,
         )
 
-    def ensure(self) -> None:
+    def ensure(self, cancel: threading.Event | None = None) -> None:
         """Build the index if it is missing or the corpus changed since the last build."""
         if not self.is_current():
-            self.build()
+            self.build(cancel=cancel)
 
     def count(self) -> int:
         return int(self._open().count())

@@ -1,0 +1,92 @@
+"""Commands the candidate can type, and the non-interactive conversation (answers from a file or stdin)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+from typing import TextIO
+
+from interviewer.practice import Answer, Status
+
+HELP = """Commands:
+  /time   time left in each phase
+  /hint   a nudge (recorded as a hint and weighed in the feedback)
+  /skip   skip this question
+  /end    finish now and get feedback
+  /quit   save and leave (continue later with 'interviewer resume')
+  /help   this list
+Enter sends your answer; Esc-Enter (or Alt-Enter) starts a new line; a pasted block stays one answer."""
+
+GRAPH_COMMANDS = {"hint", "skip", "end"}
+SPEAKING_WORDS_PER_SECOND = 2.2
+THINKING_SECONDS = 20.0
+
+
+def command_of(text: str) -> str | None:
+    """'/hint' -> 'hint'; anything that does not start with a slash is an answer."""
+    match = re.fullmatch(r"\s*/(\w+)\s*", text)
+    return match.group(1).lower() if match else None
+
+
+def minutes(seconds: float) -> str:
+    seconds = max(seconds, 0.0)
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def time_table(status: Status) -> str:
+    lines = [f"{'phase':<28}{'budget':>8}{'left':>8}"]
+    for index, (name, budget, left) in enumerate(status.table, start=1):
+        mark = "▶" if index == status.phase_number else " "
+        lines.append(f"{mark} {name:<26}{minutes(budget):>8}{minutes(left):>8}")
+    lines.append(f"  {'total left':<26}{'':>8}{minutes(status.total_left):>8}")
+    return "\n".join(lines)
+
+
+def status_line(status: Status) -> str:
+    return (f"{status.round_title} · {status.level} · phase {status.phase_number}/{status.phases}: "
+            f"{status.phase_name} · {minutes(status.phase_left)} left in phase · "
+            f"{minutes(status.total_left)} left in round · /help")
+
+
+def split_answers(text: str) -> list[str]:
+    """Answers separated by blank lines."""
+    return [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+class ScriptConversation:
+    """Answers from a list (a file or stdin). When they run out, the round ends and is graded."""
+
+    def __init__(self, answers: list[str], out: TextIO = sys.stdout) -> None:
+        self._answers = list(answers)
+        self._out = out
+
+    def say(self, speaker: str, chunks: Iterator[str]) -> None:
+        text = "".join(chunks).strip()
+        if text:
+            self._out.write(f"{speaker}: {text}\n\n")
+            self._out.flush()
+
+    def info(self, text: str) -> None:
+        self._out.write(f"[{text}]\n\n")
+
+    def read(self, status: Callable[[], Status]) -> Answer | None:
+        while self._answers:
+            block = self._answers.pop(0)
+            command = command_of(block)
+            if command is None:
+                self._out.write(f"Candidate: {block}\n\n")
+                words = len(block.split())
+                return Answer(text=block, seconds=THINKING_SECONDS + words / SPEAKING_WORDS_PER_SECOND)
+            if command == "quit":
+                return None
+            if command in GRAPH_COMMANDS:
+                self._out.write(f"Candidate: /{command}\n\n")
+                return Answer(command=command, seconds=5.0)
+            if command == "time":
+                self._out.write(time_table(status()) + "\n\n")
+            elif command == "help":
+                self._out.write(HELP + "\n\n")
+            else:
+                self.info(f"unknown command /{command} (try /help)")
+        return Answer(command="end")

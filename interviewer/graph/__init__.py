@@ -1,0 +1,1 @@
+"""The interview as a LangGraph state machine."""

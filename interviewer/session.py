@@ -1,0 +1,123 @@
+"""Practice sessions on disk, under the tool's home: one folder per session.
+
+`transcript.jsonl` is the crash log: every turn is appended (flushed and fsynced) the moment it is shown or
+submitted, before the graph hears of it, so a killed process loses no word the candidate submitted. The
+graph's own checkpoints live in one SQLite file for all sessions (`checkpoints.sqlite`, one thread per
+session). At the end, `transcript.json`, `transcript.md`, `feedback.md` and `feedback.json` are written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from interviewer.errors import UserError
+from interviewer.feedback import render
+from interviewer.transcripts import to_json, to_markdown
+from interviewer.types import Feedback, Transcript
+
+Status = Literal["active", "finished"]
+
+
+@dataclass
+class SessionMeta:
+    id: str
+    round: str
+    level: str
+    company: str | None
+    question: str
+    minutes: float
+    started_at: str
+    status: Status = "active"
+    model: str = "offline"
+
+
+class Session:
+    def __init__(self, folder: Path, meta: SessionMeta) -> None:
+        self.folder = folder
+        self.meta = meta
+
+    @property
+    def log_path(self) -> Path:
+        return self.folder / "transcript.jsonl"
+
+    def save_meta(self) -> None:
+        temporary = self.folder / "meta.json.tmp"
+        temporary.write_text(json.dumps(asdict(self.meta), indent=2))
+        temporary.replace(self.folder / "meta.json")
+
+    def logged_turns(self) -> list[dict[str, Any]]:
+        """Turns in the crash log; a line cut short by a crash is ignored."""
+        if not self.log_path.exists():
+            return []
+        turns = []
+        for line in self.log_path.read_text(encoding="utf-8").splitlines():
+            try:
+                turns.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+        return turns
+
+    def log_turn(self, turn: dict[str, Any]) -> None:
+        """Append a turn unless its id is logged already; durable when this returns."""
+        if any(logged["id"] == turn["id"] for logged in self.logged_turns()):
+            return
+        with open(self.log_path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(turn, ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def finish(self, transcript: Transcript, feedback: Feedback) -> None:
+        (self.folder / "transcript.json").write_text(to_json(transcript), encoding="utf-8")
+        (self.folder / "transcript.md").write_text(to_markdown(transcript), encoding="utf-8")
+        (self.folder / "feedback.md").write_text(render.to_markdown(feedback), encoding="utf-8")
+        (self.folder / "feedback.json").write_text(render.to_json(feedback), encoding="utf-8")
+        self.meta.status = "finished"
+        self.save_meta()
+
+
+class SessionStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @property
+    def checkpoints(self) -> Path:
+        return self.root / "checkpoints.sqlite"
+
+    def create(self, *, round: str, level: str, company: str | None, question: str, minutes: float,
+               model: str = "offline") -> Session:
+        now = datetime.now(UTC)
+        session_id = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+        folder = self.root / session_id
+        folder.mkdir(parents=True)
+        session = Session(folder, SessionMeta(session_id, round, level, company, question, minutes,
+                                              now.isoformat(timespec="seconds"), model=model))
+        session.save_meta()
+        return session
+
+    def get(self, session_id: str) -> Session:
+        folder = self.root / session_id
+        meta_path = folder / "meta.json"
+        if not meta_path.exists():
+            matches = sorted(p.name for p in self.root.glob(f"{session_id}*") if (p / "meta.json").exists())
+            if len(matches) != 1:
+                raise UserError(f"no session {session_id!r} (see 'interviewer sessions')")
+            folder, meta_path = self.root / matches[0], self.root / matches[0] / "meta.json"
+        return Session(folder, SessionMeta(**json.loads(meta_path.read_text())))
+
+    def all(self) -> list[Session]:
+        if not self.root.exists():
+            return []
+        sessions = [self.get(p.name) for p in sorted(self.root.iterdir()) if (p / "meta.json").exists()]
+        return sorted(sessions, key=lambda s: s.meta.started_at)
+
+    def latest_active(self) -> Session:
+        active = [s for s in self.all() if s.meta.status == "active"]
+        if not active:
+            raise UserError("no unfinished session to resume (start one with 'interviewer practice')")
+        return active[-1]

@@ -1,0 +1,87 @@
+"""The interactive terminal: prompt_toolkit input with history, a status bar and streamed interviewer text."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import FileHistory
+from prompt_toolkit.key_binding import KeyBindings
+
+from interviewer.conversation import GRAPH_COMMANDS, HELP, command_of, status_line, time_table
+from interviewer.practice import Answer, Status
+
+MAX_ANSWER_SECONDS = 15 * 60
+"""An answer that took longer (the terminal was left alone) counts as this much interview time."""
+
+
+def _bindings() -> KeyBindings:
+    bindings = KeyBindings()
+
+    @bindings.add("enter")
+    def _submit(event) -> None:  # type: ignore[no-untyped-def]
+        event.current_buffer.validate_and_handle()
+
+    @bindings.add("escape", "enter")
+    def _newline(event) -> None:  # type: ignore[no-untyped-def]
+        event.current_buffer.insert_text("\n")
+
+    return bindings
+
+
+class TerminalConversation:
+    def __init__(self, history: Path) -> None:
+        history.parent.mkdir(parents=True, exist_ok=True)
+        self._status: Callable[[], Status] | None = None
+        self._session: PromptSession[str] = PromptSession(
+            multiline=True, key_bindings=_bindings(), history=FileHistory(str(history)),
+            bottom_toolbar=self._toolbar, prompt_continuation="  ",
+        )
+        self._shown_at = time.monotonic()
+
+    def _toolbar(self) -> str:
+        return status_line(self._status()) if self._status else ""
+
+    def say(self, speaker: str, chunks: Iterator[str]) -> None:
+        started = False
+        for chunk in chunks:
+            if not started:
+                sys.stdout.write(f"\n\033[1m{speaker}:\033[0m ")
+                started = True
+            sys.stdout.write(chunk)
+            sys.stdout.flush()
+        if started:
+            sys.stdout.write("\n\n")
+            sys.stdout.flush()
+        self._shown_at = time.monotonic()
+
+    def info(self, text: str) -> None:
+        sys.stdout.write(f"\033[2m{text}\033[0m\n")
+        sys.stdout.flush()
+
+    def read(self, status: Callable[[], Status]) -> Answer | None:
+        self._status = status
+        while True:
+            try:
+                text = self._session.prompt("› ")
+            except (KeyboardInterrupt, EOFError):
+                return None
+            command = command_of(text)
+            seconds = min(time.monotonic() - self._shown_at, MAX_ANSWER_SECONDS)
+            if command is None:
+                if text.strip():
+                    return Answer(text=text, seconds=seconds)
+                continue
+            if command == "quit":
+                return None
+            if command in GRAPH_COMMANDS:
+                return Answer(command=command, seconds=seconds)
+            if command == "time":
+                self.info(time_table(status()))
+            elif command == "help":
+                self.info(HELP)
+            else:
+                self.info(f"unknown command /{command} (try /help)")

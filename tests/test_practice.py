@@ -1,0 +1,196 @@
+"""`interviewer practice`, `sessions` and `resume`, end to end, including kill -9 at random points."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from interviewer.conversation import split_answers
+
+from .conftest import cli_env, make_home
+
+ANSWERS = """How many new links per month, and what's the read to write ratio?
+
+So 120 million new links a month is about 46 writes per second, and at a hundred reads per write that's
+4,600 redirects per second on average, maybe 20,000 at peak.
+
+/time
+
+An API tier behind a load balancer, a key generation service handing out base62 codes,
+a key-value store mapping code to URL, and a cache in front for the hot links.
+
+/hint
+
+I'd keep the hottest links in Redis with a TTL and expect a ninety percent hit rate.
+
+If a cache node dies its replica takes over, and we fall back to the database while it warms up.
+
+/end
+"""
+
+
+def practice(home: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "interviewer", "practice", *args], input=stdin,
+                          capture_output=True, text=True, env=cli_env(home), timeout=300)
+
+
+@pytest.fixture
+def home(tmp_path: Path, models: Path, prebuilt_index: Path) -> Path:
+    return make_home(tmp_path / "home", models, prebuilt_index)
+
+
+def sessions_in(home: Path) -> list[Path]:
+    return sorted(p for p in (home / "sessions").iterdir() if p.is_dir())
+
+
+def test_practice_from_an_answers_file(home: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.txt"
+    answers.write_text(ANSWERS)
+    result = practice(home, "--round", "system-design", "--level", "L6", "--company", "faang",
+                      "--question", "sd-url-shortener", "--answers", str(answers))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Maya: Hi, I'm Maya, a staff engineer on the storage platform team. This is a 45-minute "
+                          "system design round.")
+    assert "Marketing teams want to share links" in out  # the L6 prompt leaves the scope open
+    assert "Candidate: How many new links per month" in out
+    assert "▶ Clarify requirements" in out and "total left" in out
+    assert "Candidate: /hint" in out
+    assert "Maya: That's time." in out
+    assert "# Feedback: System design, target L6, faang" in out and "Hints taken: 1" in out
+    folder = sessions_in(home)[0]
+    assert out.rstrip().endswith(f"Transcript and feedback saved in {folder}")
+    transcript = json.loads((folder / "transcript.json").read_text())
+    candidate = [t["text"] for t in transcript["turns"] if t["role"] == "candidate"]
+    assert candidate == [a for a in split_answers(ANSWERS) if not a.startswith("/")]
+    assert "multi" not in candidate[1] and "\n" in candidate[1]  # a multi-line answer stays one turn
+    for name in ("feedback.md", "feedback.json", "transcript.md", "transcript.jsonl"):
+        assert (folder / name).exists()
+    assert json.loads((folder / "meta.json").read_text())["status"] == "finished"
+
+
+def test_answers_on_stdin_and_the_sessions_list(home: Path) -> None:
+    result = practice(home, "--round", "ml-system-design", "--level", "L5", "--minutes", "20",
+                      stdin="I'd start from the business goal: what are we optimising?\n\n/end\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Arjun: ")
+    listing = subprocess.run([sys.executable, "-m", "interviewer", "sessions"], capture_output=True, text=True,
+                             env=cli_env(home))
+    lines = listing.stdout.splitlines()
+    assert lines[0].split() == ["id", "started", "round", "level", "question", "turns", "status"]
+    assert len(lines) == 2 and "ml-system-design" in lines[1] and lines[1].endswith("finished")
+
+
+def test_quit_then_resume_continues_where_it_stopped(home: Path, tmp_path: Path) -> None:
+    first = practice(home, "--round", "system-design", "--question", "sd-chat",
+                     stdin="Is this one-to-one chat only, or groups too?\n\n/quit\n")
+    assert first.returncode == 0, first.stderr
+    session = sessions_in(home)[0].name
+    assert f"Saved. Continue with: interviewer resume {session}" in first.stdout
+    rest = tmp_path / "rest.txt"
+    rest.write_text("Then I'd start with one-to-one delivery over websockets and a message store.\n\n/end\n")
+    resumed = subprocess.run([sys.executable, "-m", "interviewer", "resume", "--answers", str(rest)],
+                             capture_output=True, text=True, env=cli_env(home), timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.startswith(f"[Resuming session {session}: system-design, L5, question sd-chat]")
+    transcript = json.loads((sessions_in(home)[0] / "transcript.json").read_text())
+    assert [t["text"] for t in transcript["turns"] if t["role"] == "candidate"] == [
+        "Is this one-to-one chat only, or groups too?",
+        "Then I'd start with one-to-one delivery over websockets and a message store."]
+    again = subprocess.run([sys.executable, "-m", "interviewer", "resume", session], capture_output=True,
+                           text=True, env=cli_env(home))
+    assert again.returncode == 2 and "is finished" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--round", "system-design", "--question", "nope"], "no question 'nope' for system-design"),
+        (["--round", "system-design", "--minutes", "1"], "is not in the range 5<=x<=120"),
+        (["--round", "system-design", "--answers", "missing.txt"], "cannot read answers file missing.txt"),
+    ],
+)
+def test_practice_user_errors(home: Path, args: list[str], message: str) -> None:
+    result = practice(home, *args, stdin="")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+
+
+def test_resume_without_sessions(home: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "interviewer", "resume"], capture_output=True, text=True,
+                            env=cli_env(home))
+    assert result.returncode == 2 and "no unfinished session" in result.stderr
+
+
+KILL_ANSWERS = [
+    "How many new links per month, and how long do links live?",
+    "So about 46 writes per second and 4,600 redirects per second on average, 20,000 at peak.",
+    "An API tier behind a load balancer, a key generation service, a key-value store and a cache.",
+    "I'd keep the hottest links in Redis with a TTL and expect a ninety percent hit rate.",
+    "If a cache node dies its replica takes over, and we fall back to the database while it warms up.",
+    "I'd shard the store by the hash of the short code and replicate each shard three ways.",
+    "For monitoring I'd alert on redirect p99 latency, error rate and cache hit rate.",
+    "I would not build custom analytics dashboards in the first version.",
+]
+
+
+def test_kill_at_random_points_then_resume_loses_nothing_and_repeats_nothing(home: Path, tmp_path: Path) -> None:
+    """Kill -9 the process at 24 random moments across sessions; every submitted answer survives, in order,
+    once; no interviewer question appears twice; each round still ends in feedback."""
+    rng = random.Random(20261121)
+    kills = 0
+    rounds = 0
+    while kills < 24:
+        rounds += 1
+        answers_file = tmp_path / f"answers-{rounds}.txt"
+        command = ["practice", "--round", "system-design", "--question", "sd-url-shortener"]
+        session = None
+        finished = False
+        while not finished:
+            logged = []
+            if session is not None:
+                logged = [t["text"] for t in _log(session) if t["role"] == "candidate"]
+            remaining = KILL_ANSWERS[len(logged):]
+            answers_file.write_text("\n\n".join(remaining + ["/end"]) + "\n")
+            args = (command if session is None else ["resume", session.name]) + ["--answers", str(answers_file)]
+            process = subprocess.Popen([sys.executable, "-m", "interviewer", *args], env=cli_env(home),
+                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if kills < 24 and rng.random() < 0.85:
+                time.sleep(rng.uniform(0.3, 2.5))
+                if process.poll() is None:
+                    os.kill(process.pid, signal.SIGKILL)
+                    kills += 1
+            out, err = process.communicate(timeout=300)
+            if session is None:
+                created = sorted((home / "sessions").iterdir(), key=lambda p: p.name)
+                session = [p for p in created if p.is_dir()][-1] if created else None
+            finished = session is not None and json.loads((session / "meta.json").read_text())["status"] == "finished"
+            if process.returncode not in (0, -signal.SIGKILL):
+                raise AssertionError(err)
+        transcript = json.loads((session / "transcript.json").read_text())
+        candidate = [t["text"] for t in transcript["turns"] if t["role"] == "candidate"]
+        assert candidate == KILL_ANSWERS[: len(candidate)] and len(candidate) == len(KILL_ANSWERS)
+        interviewer = [t["text"] for t in transcript["turns"] if t["role"] == "interviewer"]
+        assert len(interviewer) == len(set(interviewer))
+        assert [t["id"] for t in transcript["turns"]] == list(range(1, len(transcript["turns"]) + 1))
+        assert (session / "feedback.json").exists()
+    assert kills >= 24
+
+
+def _log(session: Path) -> list[dict]:  # type: ignore[type-arg]
+    path = session / "transcript.jsonl"
+    if not path.exists():
+        return []
+    turns = []
+    for line in path.read_text().splitlines():
+        try:
+            turns.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass
+    return turns

@@ -1,0 +1,47 @@
+"""The interactive terminal, through a real pty: typing, a pasted multi-line answer, /time, /end."""
+
+import json
+import sys
+from pathlib import Path
+
+import pexpect
+
+from .conftest import cli_env, make_home
+
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
+
+
+def test_a_round_in_a_real_terminal(tmp_path: Path, models: Path, prebuilt_index: Path) -> None:
+    home = make_home(tmp_path / "home", models, prebuilt_index)
+    env = {**cli_env(home), "PROMPT_TOOLKIT_NO_CPR": "1"}  # pexpect does not answer cursor-position requests
+    child = pexpect.spawn(sys.executable, ["-m", "interviewer", "practice", "--round", "system-design",
+                                           "--level", "L5", "--company", "product", "--question", "sd-url-shortener"],
+                          env=env, encoding="utf-8", timeout=60, dimensions=(40, 160))
+    try:
+        child.expect("Hi, I'm Maya")
+        child.expect("link-shortening service")
+        child.expect("›")
+        child.sendline("How many new links per month do we expect?")
+        child.expect("Maya:")
+        child.expect("›")
+        child.send("/time\r")
+        child.expect("Clarify requirements")
+        child.expect("total left")
+        diagram = "client -> API -> cache\n        API -> key-value store\nand a key generation service"
+        child.send(PASTE_START + diagram + PASTE_END)
+        child.send("\r")
+        child.expect("Maya:")
+        child.expect("›")
+        child.send("/end\r")
+        child.expect("That's time.")
+        child.expect("# Feedback: System design, target L5, product")
+        child.expect("Transcript and feedback saved in")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    folder = next(p for p in (home / "sessions").iterdir() if p.is_dir())
+    transcript = json.loads((folder / "transcript.json").read_text())
+    answers = [t["text"] for t in transcript["turns"] if t["role"] == "candidate"]
+    assert answers == ["How many new links per month do we expect?", diagram]
+    assert (folder / "feedback.md").read_text().startswith("# Feedback: System design, target L5, product")
+    assert (home / "history").exists()
