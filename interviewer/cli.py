@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from interviewer.errors import UserError
+from interviewer.loop import JobRole
 from interviewer.types import CompanyType, Level, Round
 
 ROUNDS = [r.value for r in Round]
+MODEL_HELP = "provider/model (openai/gpt-4o-mini, anthropic/claude-3-5-haiku-latest, openai/llama3.1) or offline."
+BASE_URL_HELP = "Base URL for the provider: an OpenAI-compatible server (Ollama, vLLM), a gateway or proxy."
 LEVELS = [level.value for level in Level]
 COMPANIES = [c.value for c in CompanyType]
 
@@ -56,6 +60,8 @@ def index() -> None:
 @click.option("--out", type=click.Path(path_type=Path), help="Write the feedback to this file too.")
 @click.option("--interviewer", "interviewer_name", help="Speaker name of the interviewer (plain text files).")
 @click.option("--candidate", "candidate_name", help="Speaker name of the candidate (plain text files).")
+@click.option("--model", help=MODEL_HELP)
+@click.option("--base-url", help=BASE_URL_HELP)
 def replay(
     file: Path,
     round_: str | None,
@@ -65,26 +71,31 @@ def replay(
     out: Path | None,
     interviewer_name: str | None,
     candidate_name: str | None,
+    model: str | None,
+    base_url: str | None,
 ) -> None:
     """Grade a saved transcript (ours, or any 'Speaker: text' file) against the level bar."""
     from interviewer.config import get_settings
     from interviewer.feedback import render
-    from interviewer.feedback.replay import replay_feedback
+    from interviewer.feedback.replay import replay_feedback, resolve_round
     from interviewer.rag.embeddings import default_embedder
     from interviewer.transcripts import read_transcript
 
+    settings = get_settings()
     transcript = read_transcript(file, interviewer=interviewer_name, candidate=candidate_name)
+    chosen_round = resolve_round(transcript, Round(round_) if round_ else None)
+    language_model = _model(model, base_url)
     feedback = replay_feedback(
-        transcript, get_settings(),
-        round_=Round(round_) if round_ else None,
+        transcript, settings, round_=chosen_round,
         level=Level(level) if level else None,
         company=CompanyType(company) if company else None,
-        embedder=default_embedder(),
+        embedder=default_embedder(), model=language_model,
     )
     text = render.to_json(feedback) if fmt == "json" else render.to_markdown(feedback)
     if out is not None:
         _write(out, text)
     click.echo(text, nl=False)
+    _report_usage(language_model)
 
 
 @cli.command()
@@ -95,8 +106,10 @@ def replay(
 @click.option("--minutes", type=click.FloatRange(min=5, max=120), default=45, show_default=True)
 @click.option("--answers", type=click.Path(path_type=Path),
               help="Answers separated by blank lines (commands like /end work): no terminal needed.")
+@click.option("--model", help=MODEL_HELP)
+@click.option("--base-url", help=BASE_URL_HELP)
 def practice(round_: str | None, level: str | None, company: str | None, question_id: str | None,
-             minutes: float, answers: Path | None) -> None:
+             minutes: float, answers: Path | None, model: str | None, base_url: str | None) -> None:
     """Practise a timed round with an interviewer who probes what you have not shown yet."""
     from interviewer.catalog import load_catalog
     from interviewer.config import get_settings
@@ -118,9 +131,11 @@ def practice(round_: str | None, level: str | None, company: str | None, questio
     chosen_round, chosen_level = Round(round_ or "system-design"), Level(level or "L5")
     question = choose_question(catalog, chosen_round, chosen_level, CompanyType(company) if company else None,
                                question_id, practised)
+    language_model = _model(model, base_url)
     session = store.create(round=chosen_round.value, level=chosen_level.value, company=company,
-                           question=question.id, minutes=minutes)
-    run = Practice(settings, catalog, session, default_embedder())
+                           question=question.id, minutes=minutes,
+                           model=language_model.name if language_model else "offline")
+    run = Practice(settings, catalog, session, default_embedder(), language_model)
     run.show_opening(conversation)
     _finish(run, conversation)
 
@@ -128,7 +143,9 @@ def practice(round_: str | None, level: str | None, company: str | None, questio
 @cli.command()
 @click.argument("session_id", required=False)
 @click.option("--answers", type=click.Path(path_type=Path), help="Answers for the rest of the round.")
-def resume(session_id: str | None, answers: Path | None) -> None:
+@click.option("--model", help=MODEL_HELP + " Default: the session's own.")
+@click.option("--base-url", help=BASE_URL_HELP)
+def resume(session_id: str | None, answers: Path | None, model: str | None, base_url: str | None) -> None:
     """Continue an unfinished session (the latest one by default) where it stopped."""
     from interviewer.catalog import load_catalog
     from interviewer.config import get_settings
@@ -142,12 +159,33 @@ def resume(session_id: str | None, answers: Path | None) -> None:
     if session.meta.status == "finished":
         raise UserError(f"session {session.meta.id} is finished; its feedback is in {session.folder / 'feedback.md'}")
     conversation = _conversation(answers)
-    run = Practice(settings, load_catalog(settings.corpus), session, default_embedder())
+    language_model = _model(model or session.meta.model, base_url)
+    run = Practice(settings, load_catalog(settings.corpus), session, default_embedder(), language_model)
     conversation.info(f"Resuming session {session.meta.id}: {session.meta.round}, {session.meta.level}, "
                       f"question {session.meta.question}")
     run.load_in_background()
     run.resume_display(conversation)
     _finish(run, conversation)
+
+
+@cli.command()
+@click.option("--role", required=True, type=click.Choice([r.value for r in JobRole]),
+              help="The role you interview for.")
+@click.option("--company", required=True, type=click.Choice(COMPANIES), help="Company type: reweighs the rounds.")
+@click.option("--level", type=click.Choice(LEVELS), default="L5", show_default=True,
+              help="Target level: L4/L5 execution bar, L6+ strategy bar.")
+@click.option("--date", "interview_date", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Interview day (YYYY-MM-DD): adds a day-by-day practice plan.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Plan from this day (default: today).")
+def loop(role: str, company: str, level: str, interview_date: datetime | None, today: datetime | None) -> None:
+    """The rounds to practise for a role and company, with their level bar, and a plan up to the interview."""
+    from interviewer.catalog import load_catalog
+    from interviewer.config import get_settings
+    from interviewer.loop import render_loop
+
+    practicable = frozenset(q.round for q in load_catalog(get_settings().corpus).questions.values())
+    click.echo(render_loop(role, company, level, interview_date.date() if interview_date else None,
+                           today.date() if today else None, practicable=practicable), nl=False)
 
 
 @cli.command()
@@ -192,10 +230,35 @@ def _finish(run, conversation) -> None:  # type: ignore[no-untyped-def]
         feedback = run.run(conversation)
     finally:
         run.close()
+        _report_usage(run.model)
     if feedback is None:
         return
     click.echo(render.to_markdown(feedback))
     click.echo(f"Transcript and feedback saved in {run.session.folder}")
+
+
+def _model(requested: str | None, base_url: str | None):  # type: ignore[no-untyped-def]
+    """The model to use (None for offline), chosen from the option, the settings or the keys set; the choice
+    is shown on stderr."""
+    from interviewer.config import get_settings
+    from interviewer.llm.base import choose_model, get_model
+
+    settings = get_settings()
+    wanted = requested or (settings.model if settings.model != "offline" else None)
+    choice = choose_model(wanted, base_url or settings.base_url)
+    chosen = get_model(choice, timeout=settings.timeout, max_retries=settings.max_retries)
+    where = f" at {choice.base_url}" if choice.base_url and chosen is not None else ""
+    click.echo(f"interviewer: model {choice.name}{where} ({choice.reason})", err=True)
+    return chosen
+
+
+def _report_usage(model) -> None:  # type: ignore[no-untyped-def]
+    if model is None:
+        return
+    from interviewer.config import get_settings
+    from interviewer.llm.base import usage_line
+
+    click.echo(f"interviewer: {usage_line(model.name, model.usage, get_settings().prices)}", err=True)
 
 
 def _write(path: Path, text: str) -> None:

@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import os
+import tomllib
 from functools import cache
 from pathlib import Path
 
+import yaml
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from interviewer.errors import UserError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+PRICES_FILE = Path(__file__).parent / "data" / "prices.yaml"
+
+
+class Price(BaseModel):
+    """US dollars per million tokens."""
+
+    input: float
+    cached: float
+    output: float
+
+
+def _default_prices() -> dict[str, Price]:
+    data = yaml.safe_load(PRICES_FILE.read_text(encoding="utf-8"))
+    return {name: Price.model_validate(value) for name, value in data.items()}
 
 
 class Settings(BaseSettings):
@@ -21,6 +42,10 @@ class Settings(BaseSettings):
     model: str = "offline"
     """A model named `provider/model`, or `offline`."""
     base_url: str | None = None
+    """For either provider: an OpenAI-compatible server (Ollama, vLLM, llama.cpp), a gateway or a proxy."""
+    timeout: float = 60.0
+    max_retries: int = 3
+    prices: dict[str, Price] = Field(default_factory=_default_prices)
 
     @property
     def index_dir(self) -> Path:
@@ -37,4 +62,23 @@ class Settings(BaseSettings):
 
 @cache
 def get_settings() -> Settings:
-    return Settings()
+    """Environment first, then `config.toml` in the tool's home, then defaults."""
+    settings = Settings()
+    path = settings.home / "config.toml"
+    if not path.exists():
+        return settings
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise UserError(f"{path}: cannot read the config file: {error}") from None
+    unknown = set(data) - set(Settings.model_fields) - {"home"}
+    if unknown:
+        raise UserError(f"{path}: unknown settings {', '.join(sorted(unknown))}")
+    from_file = {k: v for k, v in data.items() if f"INTERVIEWER_{k.upper()}" not in os.environ and k != "home"}
+    if "prices" in from_file:
+        from_file["prices"] = {**_default_prices(), **from_file["prices"]}
+    try:
+        return Settings(**{**from_file, "home": settings.home})
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise UserError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None

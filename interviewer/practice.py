@@ -15,9 +15,11 @@ from interviewer.catalog import Catalog, load_persona, load_phrases
 from interviewer.config import Settings
 from interviewer.errors import UserError
 from interviewer.feedback.detector import SignalDetector
-from interviewer.feedback.grading import grade_transcript
 from interviewer.feedback.render import ROUND_TITLES
+from interviewer.feedback.replay import grade
 from interviewer.graph.state import turn
+from interviewer.llm.base import Model
+from interviewer.llm.voice import ModelVoice, OfflineVoice
 from interviewer.planner import home_phases, phase_budgets
 from interviewer.rag.embeddings import Embedder
 from interviewer.rag.index import CorpusIndex, Snippet
@@ -137,7 +139,7 @@ class Engine:
     """The compiled graph with its SQLite checkpointer, bound to one session."""
 
     def __init__(self, store: SessionStore, session: Session, scene: Scene, embedder: Embedder,
-                 retriever: BackgroundIndex, catalog: Catalog) -> None:
+                 retriever: BackgroundIndex, catalog: Catalog, model: Model | None = None) -> None:
         from langgraph.checkpoint.sqlite import SqliteSaver
 
         from interviewer.graph.build import build_graph
@@ -155,11 +157,13 @@ class Engine:
         detector.warm()
         company = catalog.companies.get(scene.company) if scene.company else None
 
-        def grade(transcript: Transcript) -> Feedback:
-            return grade_transcript(transcript, scene.rubric, detector, target=scene.level, company=company)
+        def grade_round(transcript: Transcript) -> Feedback:
+            return grade(transcript, scene.rubric, detector, target=scene.level, company=company, model=model)
 
-        self.context = InterviewContext(scene=scene, detector=detector, retriever=retriever, grade=grade,
-                                        company=company)
+        voice: ModelVoice | OfflineVoice = ModelVoice(model) if model is not None else OfflineVoice()
+        self.context = InterviewContext(scene=scene, detector=detector, retriever=retriever, grade=grade_round,
+                                        voice=voice, company=company)
+        self.model = model
         self.retriever = retriever
         self.session = session
         self._pending: dict[str, Any] | None = None
@@ -245,8 +249,10 @@ class Engine:
 class Practice:
     """One session's round, from its first question (or where it stopped) to its feedback."""
 
-    def __init__(self, settings: Settings, catalog: Catalog, session: Session, embedder: Embedder) -> None:
+    def __init__(self, settings: Settings, catalog: Catalog, session: Session, embedder: Embedder,
+                 model: Model | None = None) -> None:
         self.settings = settings
+        self.model = model
         self.catalog = catalog
         self.session = session
         self.store = SessionStore(settings.sessions_dir)
@@ -268,7 +274,8 @@ class Practice:
             try:
                 self.embedder.warm()
                 retriever = BackgroundIndex(CorpusIndex(self.settings.index_dir, self.settings.corpus, self.embedder))
-                engine = Engine(self.store, self.session, self.scene, self.embedder, retriever, self.catalog)
+                engine = Engine(self.store, self.session, self.scene, self.embedder, retriever, self.catalog,
+                                self.model)
                 engine.settle()
                 self._engine = engine
             except BaseException as error:  # noqa: BLE001 - reported on the main thread

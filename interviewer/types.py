@@ -103,6 +103,30 @@ class Probe(Strict):
     text: str
 
 
+class CodeTest(Strict):
+    """One hidden test of an ML coding question: `call` is evaluated in the candidate's namespace and compared
+    with `expect` (numbers within `tolerance`, element by element for nested lists)."""
+
+    name: str
+    call: str
+    expect: str
+    tolerance: float | None = None
+    kind: Literal["basic", "edge", "performance"] = "basic"
+
+
+class CodeSpec(Strict):
+    """What an ML coding question runs: the function the candidate writes, its tests and limits."""
+
+    entry: str
+    signature: str
+    tests: list[CodeTest] = Field(min_length=4)
+    reference: str
+    """A reference solution; a test checks that it passes every test of the question."""
+    time_limit: float = 2.0
+    """Seconds of CPU for the whole test run."""
+    memory_mb: int = 512
+
+
 class Question(Strict):
     id: str
     round: Round
@@ -113,6 +137,8 @@ class Question(Strict):
     ambiguous_prompt: str
     facts: dict[str, str]
     probes: list[Probe] = Field(min_length=4)
+    code: CodeSpec | None = None
+    """ML coding questions only: the function to write and its hidden tests."""
 
 
 class CompanyProfile(Strict):
@@ -219,6 +245,8 @@ class Feedback(Strict):
     next_level: list[str]
     """What the next level above the estimate would have shown."""
     hints_taken: int = 0
+    flags: list[str] = Field(default_factory=list)
+    """Things a reader must know: prompt injection attempts, a model that was unavailable, ..."""
     verification: Verification
     grader: str = "offline"
     generated_at: datetime = Field(default_factory=lambda: datetime.now(UTC))

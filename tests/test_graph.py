@@ -11,6 +11,7 @@ from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.grading import grade_transcript
 from interviewer.graph.build import after_speak, build_graph
 from interviewer.graph.nodes import InterviewContext
+from interviewer.llm.voice import OfflineVoice
 from interviewer.planner import home_phases
 from interviewer.rag.embeddings import Embedder
 from interviewer.rag.index import Snippet
@@ -38,7 +39,8 @@ def make_context(catalog: Catalog, embedder: Embedder, *, level: Level = Level.L
     def grade(transcript: Transcript) -> Feedback:
         return grade_transcript(transcript, rubric, detector, target=level)
 
-    return InterviewContext(scene=scene, detector=detector, retriever=NoRetrieval(), grade=grade)
+    return InterviewContext(scene=scene, detector=detector, retriever=NoRetrieval(), grade=grade,
+                            voice=OfflineVoice())
 
 
 def drive(context: InterviewContext, answers: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

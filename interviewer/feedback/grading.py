@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from interviewer.feedback.detector import Detection, GradingPolicy, SignalDetector, SignalResult
 from interviewer.feedback.evidence import verify_claim
+from interviewer.feedback.injection import find_injections, flags_for
 from interviewer.types import (
     Claim,
     CompanyProfile,
@@ -68,22 +69,23 @@ def grade_transcript(
         if not grade.claims and grade.score is not None:
             grade.score = None
             grade.rationale = "Insufficient evidence: no claim about this dimension survived verification."
-    weights = _weights(rubric, company)
+    weights = dimension_weights(rubric, company)
     shares = level_shares(grades, weights)
     estimate = estimate_level(shares, policy)
-    strengths, improvements = _select_claims(grades, weights)
+    strengths, improvements = select_claims(grades, weights)
     return Feedback(
         round=rubric.round,
         target_level=target,
         company=company.company if company else None,
         verdict=verdict_for(shares, target, policy),
         level_estimate=estimate,
-        summary=_summary(grades, shares, estimate, target),
+        summary=summary_text(grades, shares, estimate, target),
         dimensions=grades,
         strengths=strengths,
         improvements=improvements,
-        next_level=_next_level(rubric, detection, estimate, weights),
+        next_level=next_level_items(rubric, detection, estimate, weights),
         hints_taken=sum(1 for turn in transcript.turns if turn.hint),
+        flags=flags_for(find_injections(transcript)),
         verification=Verification(claims_total=total, claims_verified=verified,
                                    claims_dropped=total - verified),
     )
@@ -203,7 +205,7 @@ def _judgment(dimension: Dimension, score: int, signals: list[Signal], results: 
 # --- level and verdict --------------------------------------------------------------------------
 
 
-def _weights(rubric: Rubric, company: CompanyProfile | None) -> dict[str, float]:
+def dimension_weights(rubric: Rubric, company: CompanyProfile | None) -> dict[str, float]:
     overrides = company.weights.get(rubric.round, {}) if company else {}
     return {d.id: d.weight * overrides.get(d.id, 1.0) for d in rubric.dimensions}
 
@@ -253,7 +255,7 @@ def verdict_for(shares: LevelShares, target: Level, policy: GradingPolicy) -> Ve
 # --- claims and text ----------------------------------------------------------------------------
 
 
-def _select_claims(grades: list[DimensionGrade], weights: dict[str, float]) -> tuple[list[Claim], list[Claim]]:
+def select_claims(grades: list[DimensionGrade], weights: dict[str, float]) -> tuple[list[Claim], list[Claim]]:
     """Strengths: observed signals, strategy bar first. Improvements: gaps, heaviest dimensions first."""
     order = {g.dimension: -weights[g.dimension] for g in grades}
     claims = [c for g in grades for c in g.claims if c.kind != "judgment"]
@@ -271,7 +273,7 @@ def _improvement_rank(claim: Claim) -> int:
     return 1 if claim.kind == "absence" else 2
 
 
-def _summary(grades: list[DimensionGrade], shares: LevelShares, estimate: Level, target: Level) -> str:
+def summary_text(grades: list[DimensionGrade], shares: LevelShares, estimate: Level, target: Level) -> str:
     graded = [g for g in grades if g.score is not None]
     at_exec = sum(1 for g in graded if (g.score or 0) >= 3)
     at_strat = sum(1 for g in graded if g.score == 4)
@@ -285,7 +287,7 @@ def _summary(grades: list[DimensionGrade], shares: LevelShares, estimate: Level,
             f"the execution bar and {at_strat} the strategy bar{tail}.")
 
 
-def _next_level(rubric: Rubric, detection: Detection, estimate: Level, weights: dict[str, float]) -> list[str]:
+def next_level_items(rubric: Rubric, detection: Detection, estimate: Level, weights: dict[str, float]) -> list[str]:
     """What the level above the estimate would have shown: its bar's signals this candidate missed."""
     bar = "execution" if estimate == Level.L4 else "strategy"
     missing = [s for s in rubric.signals.values() if s.bar == bar and not detection.results[s.id].shown]

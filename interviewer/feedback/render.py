@@ -51,6 +51,8 @@ def to_markdown(feedback: Feedback) -> str:
         f"transcript (quotes verbatim in the candidate's turns, absences checked against every candidate "
         f"turn); {check.claims_dropped} dropped.",
     ]
+    for flag in feedback.flags:
+        out += ["", f"**Flag:** {flag}"]
     if feedback.hints_taken:
         out += ["", f"Hints taken: {feedback.hints_taken} (signals shown only after a hint count half)."]
     out += ["", "## Dimensions", "", "| Dimension | Grade | Bar |", "|---|---|---|"]

@@ -4,6 +4,7 @@ has no side effects, because it runs again from its top when the graph resumes."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,7 +28,7 @@ from interviewer.planner import (
 )
 from interviewer.rag.index import Snippet
 from interviewer.types import CompanyProfile, Feedback, Transcript, Turn
-from interviewer.voice import Scene, say
+from interviewer.voice import Scene
 
 CANDIDATE = "Candidate"
 QUOTE_SIMILARITY = 0.45
@@ -46,6 +47,15 @@ class Grader(Protocol):
     def __call__(self, transcript: Transcript) -> Feedback: ...
 
 
+class Voice(Protocol):
+    """Says a move: yields the words as they come; afterwards `text` holds the words for the transcript."""
+
+    name: str
+    text: str
+
+    def speak(self, move: Move, scene: Scene, turn: int, turns: list[dict[str, Any]]) -> Iterator[str]: ...
+
+
 @dataclass
 class InterviewContext:
     """What the nodes need besides the state: the scene, the detector, retrieval and the grader."""
@@ -54,6 +64,7 @@ class InterviewContext:
     detector: SignalDetector
     retriever: Retriever
     grade: Grader
+    voice: Voice
     company: CompanyProfile | None = None
 
 
@@ -66,8 +77,11 @@ def speak(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str
     """Say the planner's move (streamed to whoever listens) and set it as the pending question."""
     move = Move(**state["move"])
     turn_id = len(state.get("turns", [])) + 1
-    text = say(move, runtime.context.scene, turn_id)
-    get_stream_writer()({"turn": turn_id, "text": text})
+    voice = runtime.context.voice
+    writer = get_stream_writer()
+    for chunk in voice.speak(move, runtime.context.scene, turn_id, state.get("turns", [])):
+        writer({"turn": turn_id, "text": chunk})
+    text = voice.text
     pending = {"turn": turn_id, "text": text, "kind": move.kind, "probe": move.probe, "signal": move.signal,
                "phase": move.phase, "hint": move.kind == "hint"}
     update: dict[str, Any] = {"pending": pending, "elaborated": move.kind == "elaborate"}

@@ -1,0 +1,1 @@
+"""Language models: one small protocol, OpenAI (and compatible servers), Anthropic, and a scripted fake."""

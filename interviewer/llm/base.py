@@ -1,0 +1,125 @@
+"""The model protocol every provider implements, the errors it raises, and how a model is chosen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from interviewer.errors import UserError
+
+Message = dict[str, str]
+"""{"role": "user" | "assistant", "content": text}"""
+
+Schema = TypeVar("Schema", bound=BaseModel)
+
+DEFAULT_MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-3-5-haiku-latest"}
+KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+
+
+class ModelError(Exception):
+    """The provider could not answer (timeouts, 429, 5xx, connection) after its retries."""
+
+
+class ModelOutputError(ModelError):
+    """The provider answered, but the output is unusable: a cut-off stream or malformed structured output."""
+
+
+@dataclass
+class Usage:
+    calls: int = 0
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    completion_tokens: int = 0
+
+    def add(self, prompt: int, completion: int, cached: int = 0) -> None:
+        self.calls += 1
+        self.prompt_tokens += prompt
+        self.completion_tokens += completion
+        self.cached_tokens += cached
+
+
+def unavailable(name: str, error: Exception) -> ModelError:
+    """A provider error as one line that names the model and the HTTP status, never the key."""
+    status = getattr(error, "status_code", None)
+    what = f"HTTP {status}" if status else type(error).__name__
+    return ModelError(redact(f"{name} is unavailable ({what})"))
+
+
+def usage_line(name: str, usage: Usage, prices: dict[str, Any]) -> str:
+    """'12 calls, 34,567 prompt tokens (12,000 cached), 2,345 completion tokens, about $0.0123'."""
+    text = (f"{name}: {usage.calls} calls, {usage.prompt_tokens:,} prompt tokens ({usage.cached_tokens:,} cached), "
+            f"{usage.completion_tokens:,} completion tokens")
+    price = prices.get(name)
+    if price is None:
+        return text + " (no price for this model in the config)"
+    cost = ((usage.prompt_tokens - usage.cached_tokens) * price.input + usage.cached_tokens * price.cached
+            + usage.completion_tokens * price.output) / 1_000_000
+    return text + f", about ${cost:.4f}"
+
+
+class Model(Protocol):
+    name: str
+    usage: Usage
+
+    def complete(self, messages: list[Message], *, system: str) -> str: ...
+
+    def stream(self, messages: list[Message], *, system: str) -> Iterator[str]: ...
+
+    def parse(self, messages: list[Message], schema: type[Schema], *, system: str) -> Schema: ...
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    name: str
+    """`provider/model`, or `offline`."""
+    base_url: str | None
+    reason: str
+
+
+def choose_model(requested: str | None, base_url: str | None, environ: dict[str, str] | None = None) -> ModelChoice:
+    """An explicit choice wins; else a provider whose key is set; else the offline engine."""
+    env = dict(os.environ) if environ is None else environ
+    if requested:
+        return ModelChoice(requested, base_url, "as requested")
+    for provider, variable in KEY_VARIABLES.items():
+        if env.get(variable):
+            return ModelChoice(f"{provider}/{DEFAULT_MODELS[provider]}", base_url, f"{variable} is set")
+    return ModelChoice("offline", None, "no OPENAI_API_KEY or ANTHROPIC_API_KEY set")
+
+
+def get_model(choice: ModelChoice, *, timeout: float = 60.0, max_retries: int = 3,
+              environ: dict[str, str] | None = None) -> Model | None:
+    """The model for `provider/model` (None for offline). A missing key or unknown provider is a UserError."""
+    env = dict(os.environ) if environ is None else environ
+    if choice.name == "offline":
+        return None
+    provider, _, model = choice.name.partition("/")
+    if provider not in KEY_VARIABLES or not model:
+        raise UserError(f"unknown model {choice.name!r}: use openai/MODEL, anthropic/MODEL or offline")
+    key = env.get(KEY_VARIABLES[provider])
+    if not key:
+        if choice.base_url and provider == "openai":
+            key = "not-needed"  # local OpenAI-compatible servers (Ollama, vLLM, llama.cpp) take any key
+        else:
+            raise UserError(f"{choice.name} needs {KEY_VARIABLES[provider]} in the environment")
+    if provider == "openai":
+        from interviewer.llm.openai import OpenAIModel
+
+        return OpenAIModel(model, key, choice.base_url, timeout=timeout, max_retries=max_retries)
+    from interviewer.llm.anthropic import AnthropicModel
+
+    return AnthropicModel(model, key, choice.base_url, timeout=timeout, max_retries=max_retries)
+
+
+def redact(text: str, environ: dict[str, str] | None = None) -> str:
+    """Remove any API key from a message before it is shown or written anywhere."""
+    env = dict(os.environ) if environ is None else environ
+    for variable in KEY_VARIABLES.values():
+        secret = env.get(variable)
+        if secret and len(secret) >= 6:
+            text = text.replace(secret, "[redacted]")
+    return text
