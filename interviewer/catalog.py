@@ -88,7 +88,7 @@ def load_persona(round_: Round, folder: Path = PERSONAS_DIR) -> Persona:
     path = folder / f"{round_.value}.yaml"
     if not path.exists():
         raise UserError(f"no interviewer persona for round {round_.value} ({path.name} is missing)")
-    persona = _validate(Persona, load_yaml(path.read_text(encoding="utf-8")), path.name)
+    persona = validate_data(Persona, load_yaml(path.read_text(encoding="utf-8")), path.name)
     if persona.round != round_:
         raise UserError(f"{path.name}: says round {persona.round.value}, expected {round_.value}")
     return persona
@@ -96,7 +96,7 @@ def load_persona(round_: Round, folder: Path = PERSONAS_DIR) -> Persona:
 
 @cache
 def load_phrases(path: Path = PHRASES_FILE) -> Phrases:
-    return _validate(Phrases, load_yaml(path.read_text(encoding="utf-8")), path.name)
+    return validate_data(Phrases, load_yaml(path.read_text(encoding="utf-8")), path.name)
 
 
 def load_phases(path: Path = PHASES_FILE) -> dict[Round, list[Phase]]:
@@ -131,7 +131,7 @@ class Catalog:
         raise KeyError(signal_id)
 
 
-def _validate(model: type[Model], data: dict[str, Any], where: str) -> Model:
+def validate_data(model: type[Model], data: dict[str, Any], where: str) -> Model:
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -144,8 +144,8 @@ def _load_phases(path: Path) -> dict[Round, list[Phase]]:
     data = load_yaml(path.read_text(encoding="utf-8"))
     phases: dict[Round, list[Phase]] = {}
     for round_name, items in data.items():
-        round_ = _validate(_RoundName, {"round": round_name}, path.name).round
-        phases[round_] = [_validate(Phase, item, f"{path.name}: {round_name}") for item in items]
+        round_ = validate_data(_RoundName, {"round": round_name}, path.name).round
+        phases[round_] = [validate_data(Phase, item, f"{path.name}: {round_name}") for item in items]
     return phases
 
 
@@ -158,18 +158,18 @@ def _shared_signals(files: list[CorpusFile]) -> dict[str, Signal]:
     for file in files:
         if file.kind == "signals":
             for item in file.meta.get("signals", []):
-                signal = _validate(Signal, item, file.relative)
+                signal = validate_data(Signal, item, file.relative)
                 shared[signal.id] = signal
     return shared
 
 
 def _rubric(file: CorpusFile, shared: dict[str, Signal]) -> Rubric:
     meta = file.meta
-    own = [_validate(Signal, item, file.relative) for item in meta.get("signals", [])]
+    own = [validate_data(Signal, item, file.relative) for item in meta.get("signals", [])]
     signals = {signal.id: signal for signal in own}
     if len(signals) != len(own):
         raise UserError(f"{file.relative}: a signal id is defined twice")
-    dimensions = [_validate(Dimension, item, file.relative) for item in meta.get("dimensions", [])]
+    dimensions = [validate_data(Dimension, item, file.relative) for item in meta.get("dimensions", [])]
     named: dict[str, Signal] = {}
     for dimension in dimensions:
         for signal_id in dimension.signals:
@@ -187,12 +187,12 @@ def _rubric(file: CorpusFile, shared: dict[str, Signal]) -> Rubric:
     extra = set(meta) - {"kind", "round", "title", "dimensions", "signals"}
     if extra:
         raise UserError(f"{file.relative}: unknown front matter keys: {', '.join(sorted(extra))}")
-    return _validate(Rubric, data, file.relative)
+    return validate_data(Rubric, data, file.relative)
 
 
 def _question(file: CorpusFile, rubrics: dict[Round, Rubric], phases: dict[Round, list[Phase]]) -> Question:
     data = {key: value for key, value in file.meta.items() if key != "kind"}
-    question = _validate(Question, data, file.relative)
+    question = validate_data(Question, data, file.relative)
     if file.path.stem != question.id:
         raise UserError(f"{file.relative}: file name must be the question id {question.id}.md")
     rubric = rubrics.get(question.round)
@@ -212,7 +212,7 @@ def _sample(file: CorpusFile, rubrics: dict[Round, Rubric], questions: dict[str,
     meta = dict(file.meta)
     meta.pop("kind")
     transcript = parse_plain(file.body, source=file.relative)
-    sample = _validate(LabelledTranscript, {**meta, "transcript": transcript}, file.relative)
+    sample = validate_data(LabelledTranscript, {**meta, "transcript": transcript}, file.relative)
     transcript.round, transcript.level = sample.round, sample.level
     transcript.company, transcript.question = sample.company, sample.question
     if file.path.stem != sample.id:
@@ -262,7 +262,7 @@ def _load_catalog(corpus: Path, phases_file: Path) -> Catalog:
     for file in files:
         if file.kind == "company":
             data = {k: v for k, v in file.meta.items() if k != "kind"} | {"emphasis": file.body.strip()}
-            profile = _validate(CompanyProfile, data, file.relative)
+            profile = validate_data(CompanyProfile, data, file.relative)
             for round_, weights in profile.weights.items():
                 dims = {d.id for d in rubrics[round_].dimensions} if round_ in rubrics else set()
                 unknown = set(weights) - dims
