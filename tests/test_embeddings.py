@@ -18,10 +18,11 @@ def test_onnx_export_matches_sentence_transformers(models: Path) -> None:
     from sentence_transformers import SentenceTransformer
 
     reference = SentenceTransformer(str(model_dir()), device="cpu").encode(SENTENCES, normalize_embeddings=True)
-    exact = OnnxEncoder(ensure_exported(models, quantized=False)).encode(SENTENCES)
+    encoder = OnnxEncoder(ensure_exported(models))
+    exact = encoder.encode(SENTENCES)
     assert np.min(np.sum(exact * reference, axis=1)) > 0.9999
-    quantized = OnnxEncoder(ensure_exported(models, quantized=True)).encode(SENTENCES)
-    assert np.min(np.sum(quantized * reference, axis=1)) > 0.9
+    alone = encoder.encode(SENTENCES[:1], batch_size=1)
+    assert np.allclose(alone[0], exact[0], atol=1e-5)  # a vector does not depend on its batch
 
 
 def test_vectors_are_unit_length_and_cached(tmp_path: Path, models: Path) -> None:

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
-QUANTIZED = True
 
 _lock = threading.Lock()
 _encoders: dict[Path, OnnxEncoder] = {}
@@ -32,13 +31,12 @@ _encoders: dict[Path, OnnxEncoder] = {}
 def _encoder(models: Path) -> OnnxEncoder:
     with _lock:
         if models not in _encoders:
-            _encoders[models] = OnnxEncoder(ensure_exported(models, QUANTIZED))
+            _encoders[models] = OnnxEncoder(ensure_exported(models))
         return _encoders[models]
 
 
 def _key(text: str) -> str:
-    variant = f"{MODEL_NAME}-int8" if QUANTIZED else MODEL_NAME
-    return hashlib.sha1(f"{variant}\x1f{text}".encode()).hexdigest()
+    return hashlib.sha1(f"{MODEL_NAME}\x1f{text}".encode()).hexdigest()
 
 
 class Embedder:
