@@ -39,7 +39,8 @@ def report(catalog, embedder) -> None:  # type: ignore[no-untyped-def]
     for sample in catalog.samples:
         rubric = catalog.rubric(sample.round)
         detector = SignalDetector(rubric, embedder)
-        feedback = grade_transcript(sample.transcript, rubric, detector, target=sample.level)
+        feedback = grade_transcript(sample.transcript, rubric, detector, target=sample.level,
+                                    question=catalog.questions[sample.question])
         shown = detector.detect(sample.transcript).shown()
         labelled = set(sample.signals_shown)
         correct += feedback.level_estimate == sample.level
@@ -108,7 +109,8 @@ def level_grid(catalog, embedder) -> None:  # type: ignore[no-untyped-def]
     for sample in catalog.samples:
         rubric = catalog.rubric(sample.round)
         detector = SignalDetector(rubric, embedder)
-        prepared.append((sample, rubric, detector, detector.detect(sample.transcript)))
+        prepared.append((sample, rubric, detector, detector.detect(sample.transcript),
+                         catalog.questions[sample.question]))
     space = list(itertools.product([0.5, 0.6, 0.67], [0.34, 0.5], [0.4, 0.5, 0.6], [0.2, 0.3, 0.4, 0.5]))
 
     def policy_for(execution_meets: float, strategy_meets: float, l5: float, l6_strategy: float):  # type: ignore[no-untyped-def]
@@ -122,8 +124,8 @@ def level_grid(catalog, embedder) -> None:  # type: ignore[no-untyped-def]
     for params in space:
         policy = policy_for(*params)
         outcome[params] = [
-            grade_transcript(s.transcript, r, d, target=s.level, detection=det, policy=policy).level_estimate
-            == s.level for s, r, d, det in prepared]
+            grade_transcript(s.transcript, r, d, target=s.level, detection=det, policy=policy,
+                             question=q).level_estimate == s.level for s, r, d, det, q in prepared]
     best = max(space, key=lambda p: (sum(outcome[p]), p == (base.dimension.execution_meets,)))
     print(f"\nlevel grid: best {sum(outcome[best])}/{len(prepared)} with (execution_meets, strategy_meets, "
           f"L5/L6 execution share, L6 strategy share) = {best}")

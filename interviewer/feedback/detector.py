@@ -12,6 +12,7 @@ import numpy as np
 import yaml
 
 from interviewer.feedback.evidence import Unit, candidate_units
+from interviewer.feedback.structure import STRUCTURAL
 from interviewer.rag.embeddings import Embedder
 from interviewer.types import Rubric, Strict, Transcript
 
@@ -107,6 +108,9 @@ def embed_all_anchors(rubrics: list[Rubric], embedder: Embedder) -> int:
 
 
 class SignalDetector:
+    """Signals by embedding similarity of the candidate's sentences to each signal's anchors (plus cue phrases
+    and elaboration); the thought-process signals also by the conversation's structure (`structure.py`)."""
+
     def __init__(self, rubric: Rubric, embedder: Embedder, policy: GradingPolicy | None = None) -> None:
         self.rubric = rubric
         self.embedder = embedder
@@ -186,6 +190,13 @@ class SignalDetector:
                 result.shown = True
                 result.support = support
                 result.hint_only = all(unit.after_hint for unit, _ in support)
+            structural = STRUCTURAL.get(signal_id)
+            found = structural(units) if structural else []
+            if found and not result.shown:
+                result.shown = True
+                result.best = max(result.best, policy.detect_threshold)
+                result.support = [(unit, policy.detect_threshold) for unit in found]
+                result.hint_only = all(unit.after_hint for unit in found)
         interviewer_texts = [" ".join(t.text.split()[:INTERVIEWER_WORDS]) for t in transcript.turns
                              if t.role == "interviewer"]
         asked = self.similarities(interviewer_texts)
