@@ -74,6 +74,8 @@ class Move:
     fact: str | None = None
     push: bool = False
     """Add the company's push: the first probe of a phase, on a dimension the company weighs more."""
+    note: str | None = None
+    """A fact said before the question (for example: "All 8 hidden tests pass.")."""
     previous_phase: int | None = None
     context: list[dict[str, str]] = field(default_factory=list)
     """Retrieved snippets (source, heading, text) that informed the move, for a model voice."""
@@ -119,7 +121,7 @@ def signal_matters(signal_bar: str, level: Level) -> int:
     return 2 if signal_bar == level.bar else 1
 
 
-GENERIC_PROBE = "Let's talk about {name}. How would you approach that in this design?"
+GENERIC_PROBE = "I'd like to hear more on one area: {name}. How would you approach it here?"
 
 
 def home_phases(questions: list[Question]) -> dict[str, str]:
@@ -196,6 +198,7 @@ def next_move(
     closing_asked: bool,
     elaborated: bool,
     fact: str | None,
+    tests: dict[str, Any] | None = None,
 ) -> Move:
     """Decide the interviewer's next move after the candidate's last turn."""
     wrap_up = len(phases) - 1
@@ -211,13 +214,17 @@ def next_move(
         return Move("clarify", clock.phase, probe=current_probe, fact=fact)
     if analysis.kind == "short" and not elaborated:
         return Move("elaborate", clock.phase, probe=current_probe)
+    if tests and tests["failures"]:
+        return test_failure_move(tests, clock.phase)
     prefix = {"dont_know": ["dont_know"], "off_topic": ["off_topic"], "command": ["skip"],
               "short": ["acknowledge"], "answer": ["acknowledge"], "clarifying": []}[analysis.kind]
     phase = clock.phase
+    note = f"I ran your code against the hidden tests: all {tests['total']} pass." if tests else None
     over_time = clock.phase_left <= 0
     probe = None if over_time else choose_probe(ground, phases[phase].id, shown, asked, relevance)
     if probe is not None:
-        return Move("probe", phase, probe=probe.id, probe_text=probe.text, signal=probe.signal, prefix=prefix)
+        return Move("probe", phase, probe=probe.id, probe_text=probe.text, signal=probe.signal, prefix=prefix,
+                    note=note)
     # The phase is done (goals met or time spent): open the next phase that still has something to ask.
     opener = [kind for kind in prefix if kind != "acknowledge"]
     for later in range(phase + 1, wrap_up):
@@ -226,8 +233,20 @@ def next_move(
             weighed = ground.weights.get(ground.rubric.dimension_of(probe.signal).id, 1.0) > 1.0
             return Move("probe", later, probe=probe.id, probe_text=probe.text, signal=probe.signal,
                         prefix=[*opener, "time_up" if over_time else "transition"], previous_phase=phase,
-                        push=weighed)
+                        push=weighed, note=note)
     return Move("closing_questions", wrap_up, prefix=[*opener, "transition"], previous_phase=phase)
+
+
+def test_failure_move(tests: dict[str, Any], phase: int) -> Move:
+    """Follow up on the first hidden test the candidate's code did not pass."""
+    failure = tests["failures"][0]
+    detail = f": {failure['detail']}" if failure.get("detail") else ""
+    text = (f"I ran your code against the hidden tests: {tests['summary']}. Look at the {failure['name']} case "
+            f"({failure['kind']}), which ended {failure['status']}{detail}. What happens there, and how would you "
+            f"fix it?")
+    signal = "code-edge-cases" if failure["kind"] == "edge" else "code-working-solution"
+    return Move("probe", phase, probe=f"tests-{tests['turn']}", probe_text=text, signal=signal,
+                prefix=["acknowledge"])
 
 
 def pick_quote(sentence: str, words: int = QUOTE_WORDS) -> str:

@@ -158,7 +158,8 @@ class Engine:
         company = catalog.companies.get(scene.company) if scene.company else None
 
         def grade_round(transcript: Transcript) -> Feedback:
-            return grade(transcript, scene.rubric, detector, target=scene.level, company=company, model=model)
+            return grade(transcript, scene.rubric, detector, target=scene.level, company=company, model=model,
+                         question=scene.question)
 
         voice: ModelVoice | OfflineVoice = ModelVoice(model) if model is not None else OfflineVoice()
         self.context = InterviewContext(scene=scene, detector=detector, retriever=retriever, grade=grade_round,

@@ -74,6 +74,8 @@ def say(move: Move, scene: Scene, turn: int) -> str:
         parts.append(_pick(options, scene, turn, kind).format(**values))
     if move.quote and "refer" not in move.prefix and move.kind == "probe":
         parts.append(_pick(phrases.refer, scene, turn, "refer").format(**values))
+    if move.note:
+        parts.append(move.note)
     if move.kind == "probe":
         parts.append(" ".join((move.probe_text or "").split()))
         push = _company_push(move, scene)

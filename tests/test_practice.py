@@ -194,3 +194,33 @@ def _log(session: Path) -> list[dict]:  # type: ignore[type-arg]
         except json.JSONDecodeError:
             pass
     return turns
+
+
+def test_ml_coding_runs_pasted_code_against_the_hidden_tests(home: Path, tmp_path: Path) -> None:
+    """A failing edge case drives the next follow-up; the final code's results are evidence in the feedback."""
+    naive = ("Here's my first version:\n```python\nimport math\ndef softmax_cross_entropy(logits, labels):\n"
+             "    probs, total = [], 0.0\n    for row, label in zip(logits, labels):\n"
+             "        exps = [math.exp(x) for x in row]\n        s = sum(exps)\n"
+             "        probs.append([e / s for e in exps])\n        total += -math.log(probs[-1][label])\n"
+             "    return probs, total / len(logits)\n```")
+    fixed = ("Fixed: guard the empty batch and subtract the row max.\n```python\nimport math\n"
+             "def softmax_cross_entropy(logits, labels):\n    if not logits:\n        return [], 0.0\n"
+             "    probs, total = [], 0.0\n    for row, label in zip(logits, labels):\n        top = max(row)\n"
+             "        exps = [math.exp(x - top) for x in row]\n        s = sum(exps)\n"
+             "        probs.append([e / s for e in exps])\n        total += -(row[label] - top - math.log(s))\n"
+             "    return probs, total / len(logits)\n```")
+    answers = tmp_path / "code.txt"
+    answers.write_text("\n\n".join([naive.replace("\n\n", "\n"), fixed, "/end"]) + "\n")
+    result = practice(home, "--round", "ml-coding", "--level", "L5", "--question", "code-softmax-cross-entropy",
+                      "--answers", str(answers))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "I ran your code against the hidden tests: 5/8 tests passed" in out
+    assert "Look at the empty batch case (edge), which ended error: ZeroDivisionError" in out
+    assert "I ran your code against the hidden tests: all 8 pass." in out
+    feedback = json.loads((sessions_in(home)[0] / "feedback.json").read_text())
+    correctness = next(d for d in feedback["dimensions"] if d["dimension"] == "correctness")
+    claim = correctness["claims"][0]
+    assert claim["text"] == "Hidden tests: 8/8 tests passed" and claim["verified"]
+    assert claim["evidence"][0]["quote"] == "def softmax_cross_entropy(logits, labels):"
+    assert correctness["score"] >= 3 and "Hidden tests: 8/8 passed" in correctness["rationale"]

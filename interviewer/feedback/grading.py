@@ -7,8 +7,10 @@ and a dimension left without a verified claim is reported as insufficient eviden
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from interviewer.feedback.code_evidence import apply_code_run, latest_code_run
 from interviewer.feedback.detector import Detection, GradingPolicy, SignalDetector, SignalResult
 from interviewer.feedback.evidence import verify_claim
 from interviewer.feedback.injection import find_injections, flags_for
@@ -20,6 +22,7 @@ from interviewer.types import (
     Evidence,
     Feedback,
     Level,
+    Question,
     Rubric,
     Signal,
     Transcript,
@@ -53,12 +56,16 @@ def grade_transcript(
     company: CompanyProfile | None = None,
     detection: Detection | None = None,
     policy: GradingPolicy | None = None,
+    question: Question | None = None,
 ) -> Feedback:
     """Grade `transcript`; a `detection` already made for it and a `policy` other than the detector's
-    may be given (the calibration reuses one detection across many policies)."""
+    may be given (the calibration reuses one detection across many policies). For an ML coding `question`,
+    the candidate's last code is run against its hidden tests and the results become evidence."""
     detection = detection or detector.detect(transcript)
     policy = policy or detector.policy
     grades = [_grade_dimension(d, rubric, detection, policy, target) for d in rubric.dimensions]
+    if question is not None and (run := latest_code_run(transcript, question)) is not None:
+        apply_code_run(grades, run, rubric_rationale(rubric))
     total = verified = 0
     for grade in grades:
         total += len(grade.claims)
@@ -149,6 +156,12 @@ def _strategy_only_score(strategy: list[Signal], results: dict[str, SignalResult
     if share >= policy.dimension.strategy_meets:
         return 4
     return 3 if share > 0 else 2
+
+
+def rubric_rationale(rubric: Rubric) -> Callable[[str, int], str]:
+    """What a score means for a dimension of this rubric, by dimension id."""
+    by_id = {d.id: d for d in rubric.dimensions}
+    return lambda dimension_id, score: _rationale(by_id[dimension_id], score)
 
 
 def _rationale(dimension: Dimension, score: int) -> str:

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from interviewer.feedback.code_evidence import CodeRun, apply_code_run, latest_code_run
 from interviewer.feedback.detector import Detection, SignalDetector
 from interviewer.feedback.evidence import quote_in_turn
 from interviewer.feedback.grading import (
@@ -21,6 +22,7 @@ from interviewer.feedback.grading import (
     estimate_level,
     level_shares,
     next_level_items,
+    rubric_rationale,
     select_claims,
     summary_text,
     verdict_for,
@@ -37,6 +39,7 @@ from interviewer.types import (
     Evidence,
     Feedback,
     Level,
+    Question,
     Rubric,
     Transcript,
     Verification,
@@ -124,6 +127,7 @@ def judge_transcript(
     target: Level,
     company: CompanyProfile | None = None,
     prompt_overrides: dict[str, Path] | None = None,
+    question: Question | None = None,
 ) -> Feedback:
     """Grade with `model`; raises ModelError when the model cannot answer (callers fall back offline)."""
     flags = flags_for(find_injections(transcript))
@@ -144,7 +148,8 @@ def judge_transcript(
         messages = [*messages, {"role": "assistant", "content": output.model_dump_json()},
                     {"role": "user", "content": repair.render(failures=listing)}]
         output = _parse(model, messages, system)
-    return _feedback(output, clean, rubric, detection, detector, target, company, flags, model.name)
+    run = latest_code_run(clean, question) if question is not None else None
+    return _feedback(output, clean, rubric, detection, detector, target, company, flags, model.name, run)
 
 
 def _parse(model: Model, messages: list[Message], system: str) -> JudgeOutput:
@@ -157,7 +162,7 @@ def _parse(model: Model, messages: list[Message], system: str) -> JudgeOutput:
 
 def _feedback(output: JudgeOutput, transcript: Transcript, rubric: Rubric, detection: Detection,
               detector: SignalDetector, target: Level, company: CompanyProfile | None, flags: list[str],
-              grader: str) -> Feedback:
+              grader: str, run: CodeRun | None) -> Feedback:
     by_id = {d.dimension: d for d in output.dimensions}
     threshold = detector.policy.absence_threshold
     grades: list[DimensionGrade] = []
@@ -176,6 +181,9 @@ def _feedback(output: JudgeOutput, transcript: Transcript, rubric: Rubric, detec
         rationale = judged.rationale if judged and claims else "Insufficient evidence: no verified claim."
         grades.append(DimensionGrade(dimension=dimension.id, name=dimension.name, score=score,
                                      rationale=rationale, claims=claims))
+    if run is not None:
+        apply_code_run(grades, run, rubric_rationale(rubric))
+        total, verified = total + 1, verified + 1  # its quote is the candidate's own def line
     weights = dimension_weights(rubric, company)
     shares = level_shares(grades, weights)
     estimate = estimate_level(shares, detector.policy)

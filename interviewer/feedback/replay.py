@@ -13,19 +13,20 @@ from interviewer.feedback.grading import grade_transcript
 from interviewer.feedback.judge import judge_transcript
 from interviewer.llm.base import Model, ModelError, redact
 from interviewer.rag.embeddings import Embedder
-from interviewer.types import CompanyProfile, CompanyType, Feedback, Level, Round, Rubric, Transcript
+from interviewer.types import CompanyProfile, CompanyType, Feedback, Level, Question, Round, Rubric, Transcript
 
 
 def grade(transcript: Transcript, rubric: Rubric, detector: SignalDetector, *, target: Level,
-          company: CompanyProfile | None, model: Model | None,
+          company: CompanyProfile | None, model: Model | None, question: Question | None = None,
           prompt_overrides: dict[str, Path] | None = None) -> Feedback:
     if model is None:
-        return grade_transcript(transcript, rubric, detector, target=target, company=company)
+        return grade_transcript(transcript, rubric, detector, target=target, company=company, question=question)
     try:
         return judge_transcript(transcript, rubric, model, detector, target=target, company=company,
-                                prompt_overrides=prompt_overrides)
+                                prompt_overrides=prompt_overrides, question=question)
     except ModelError as error:
-        feedback = grade_transcript(transcript, rubric, detector, target=target, company=company)
+        feedback = grade_transcript(transcript, rubric, detector, target=target, company=company,
+                                    question=question)
         feedback.flags.append(f"{redact(str(error))}: graded by the offline grader instead")
         return feedback
 
@@ -53,4 +54,5 @@ def replay_feedback(
     chosen_company = company or transcript.company
     profile = catalog.companies.get(chosen_company) if chosen_company else None
     detector = SignalDetector(rubric, embedder)
-    return grade(transcript, rubric, detector, target=target, company=profile, model=model)
+    question = catalog.questions.get(transcript.question) if transcript.question else None
+    return grade(transcript, rubric, detector, target=target, company=profile, model=model, question=question)

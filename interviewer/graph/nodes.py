@@ -27,6 +27,7 @@ from interviewer.planner import (
     pick_quote,
 )
 from interviewer.rag.index import Snippet
+from interviewer.sandbox import extract_code, run_code_tests
 from interviewer.types import CompanyProfile, Feedback, Transcript, Turn
 from interviewer.voice import Scene
 
@@ -120,7 +121,10 @@ def analyze(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[s
     shown = sorted(set(state.get("shown", [])) | detection.shown())
     topic = _topic_similarity(context, last["text"], state["pending"])
     analysis = classify_answer(last["text"], None, topic)
-    return {"shown": shown, "last": {**last, "kind": analysis.kind, "topic": topic}}
+    tests = _run_tests(context, recent[-1])
+    if tests is not None:
+        analysis = Analysis("answer", last["text"])  # pasted code is an answer, however short its prose
+    return {"shown": shown, "last": {**last, "kind": analysis.kind, "topic": topic, "tests": tests}}
 
 
 def plan(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str, Any]:
@@ -140,6 +144,7 @@ def plan(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str,
         current_signal=state["pending"].get("signal"),
         closing_asked=state.get("closing_asked", False), elaborated=state.get("elaborated", False),
         fact=_fact(context, last["text"]) if analysis.kind == "clarifying" else None,
+        tests=last.get("tests"),
     )
     if move.kind == "probe" and analysis.kind == "answer" and move.probe_text:
         move.quote = _quote(context, last["text"], move.probe_text)
@@ -159,6 +164,20 @@ def grade(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def _run_tests(context: InterviewContext, answer: Turn) -> dict[str, Any] | None:
+    """For an ML coding question: run code pasted in this answer against the hidden tests."""
+    question = context.scene.question
+    if question.code is None or answer.role != "candidate":
+        return None
+    code = extract_code(answer.text, question.code.entry)
+    if code is None:
+        return None
+    report = run_code_tests(code, question.code)
+    failures = [r.model_dump() for r in report.results if r.status != "passed"]
+    return {"turn": answer.id, "summary": report.summary(), "passed": report.passed, "total": report.total,
+            "failures": failures}
 
 
 def _similarity(context: InterviewContext, a: list[str], b: list[str]) -> np.ndarray:

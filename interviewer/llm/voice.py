@@ -38,6 +38,8 @@ def _details(move: Move, scene: Scene) -> str:
         lines.append("Wrap up: invite the candidate's questions for you.")
     if move.quote:
         lines.append(f'Refer to what the candidate said: "{move.quote}".')
+    if move.note:
+        lines.append(f"Say first: {move.note}")
     framing = {"dont_know": "The candidate said they don't know: reassure briefly, then come at it another way.",
                "off_topic": "The answer drifted off the problem: bring it back.",
                "skip": "The candidate skipped the last question.",
