@@ -1,0 +1,1 @@
+"""Evaluation harness: statistics over per-case results and run reports."""

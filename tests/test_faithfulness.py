@@ -1,0 +1,336 @@
+"""The claim-level faithfulness checker: each check against a small transcript, claim splitting, our JSON Feedback,
+the backends and the report."""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+
+import pytest
+
+from interviewer.errors import UserError
+from interviewer.evaluation.entailment import Features, load_calibration
+from interviewer.evaluation.faithfulness import (
+    OFFLINE_WEIGHTS,
+    CheckedInput,
+    CitedQuote,
+    ClaimCheck,
+    FaithfulnessReport,
+    ModelEntailment,
+    OfflineEntailment,
+    calibrate_offline_weights,
+    check_claims,
+    check_feedback,
+    claims_from_feedback,
+    fit_offline_weights,
+    render_report,
+    split_claims,
+)
+from interviewer.llm.base import ModelError
+from interviewer.llm.scripted import ScriptedModel
+from interviewer.rag.embeddings import Embedder
+from interviewer.transcripts import parse_plain
+from interviewer.types import (
+    Claim,
+    CompanyType,
+    DimensionGrade,
+    Evidence,
+    Feedback,
+    Level,
+    Round,
+    Transcript,
+    Verification,
+)
+
+TRANSCRIPT = """\
+Interviewer: Let's design a URL shortener. What scale should we plan for? Feel free to think about Kafka too.
+Candidate: Before I start, how many new links per day are we expecting, and is the traffic read heavy?
+Interviewer: Assume 100 million new links a day, and reads dominate writes by a wide margin.
+Candidate: Then we get roughly 1,200 writes per second and about 10k reads per second at peak. I would put Redis \
+in front of Postgres as a read-through cache, so hot links are served from memory.
+Interviewer: How do you generate the short keys?
+Candidate: We hash the long URL and take seven base62 characters as the key. I would not use a global counter, \
+because it becomes a bottleneck across regions.
+Interviewer: What about analytics on clicks?
+Candidate: Click events go to a queue, and a batch job aggregates them every hour.
+"""
+
+
+@pytest.fixture(scope="module")
+def transcript() -> Transcript:
+    return parse_plain(TRANSCRIPT)
+
+
+@pytest.fixture(scope="module")
+def backend(embedder: Embedder) -> OfflineEntailment:
+    return OfflineEntailment(embedder)
+
+
+def check_one(transcript: Transcript, backend: OfflineEntailment, text: str) -> ClaimCheck:
+    report = check_feedback(transcript, text, backend)
+    assert report.total == 1, [claim.text for claim in report.claims]
+    return report.claims[0]
+
+
+def test_the_transcript_has_the_turns_the_claims_cite(transcript: Transcript) -> None:
+    assert [turn.role for turn in transcript.turns] == ["interviewer", "candidate"] * 4
+    assert "global counter" in transcript.turn(6).text
+
+
+def test_a_true_claim_with_an_exact_quote_is_supported(transcript: Transcript, backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, 'The candidate proposed Redis as a cache in front of Postgres ("I would '
+                                           'put Redis in front of Postgres as a read-through cache", turn 4).')
+    assert check.verdict == "supported", check.reasons
+    assert check.reasons == [] and check.flags == []
+    assert check.support is not None and check.support >= 0.5
+    assert check.turns == [4]
+
+
+def test_a_true_claim_without_a_quote_is_supported(transcript: Transcript, backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, "The candidate estimated roughly 1,200 writes per second.")
+    assert check.verdict == "supported", check.reasons
+
+
+def test_a_changed_number_fails(transcript: Transcript, backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, "The candidate estimated about 40k reads per second at peak (turn 4).")
+    assert check.verdict == "unsupported"
+    assert "number not said: 40k" in check.reasons
+
+
+def test_a_number_said_in_words_or_other_units_counts(transcript: Transcript, backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, "The candidate derived the 7-character keys from a hash of the long URL.")
+    assert not [reason for reason in check.reasons if reason.startswith("number not said")], check.reasons
+    check = check_one(transcript, backend, "The candidate expected about 10,000 reads per second at peak.")
+    assert not [reason for reason in check.reasons if reason.startswith("number not said")], check.reasons
+
+
+def test_a_swapped_technology_fails(transcript: Transcript, backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, "The candidate sent click events to Kafka for hourly aggregation (turn 8).")
+    assert check.verdict == "unsupported"
+    assert "technology not said: Kafka" in check.reasons  # only the interviewer said Kafka
+    check = check_one(transcript, backend, "The candidate put Memcached in front of Postgres as a read-through cache.")
+    assert "technology not said: Memcached" in check.reasons
+
+
+def test_the_interviewers_words_attributed_to_the_candidate_fail(transcript: Transcript,
+                                                                  backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, 'The candidate noted that "reads dominate writes by a wide margin".')
+    assert check.verdict == "unsupported"
+    assert any(reason.startswith("attributed to the candidate but said by the interviewer (turn 3)")
+               for reason in check.reasons), check.reasons
+
+
+def test_a_quote_the_claim_gives_to_the_interviewer_is_checked_in_their_turns(transcript: Transcript,
+                                                                            backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, 'After the interviewer asked "How do you generate the short keys?", the '
+                                           'candidate hashed the long URL into seven base62 characters.')
+    assert not [reason for reason in check.reasons if "attributed" in reason or "quote" in reason], check.reasons
+
+
+def test_a_dropped_negation_fails(transcript: Transcript, backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, 'The candidate would use a global counter for the keys: "use a global '
+                                           'counter" (turn 6).')
+    assert check.verdict == "unsupported"
+    assert any(reason.startswith("negation lost") and "would not use a global counter" in reason
+               for reason in check.reasons), check.reasons
+
+
+def test_a_kept_negation_holds(transcript: Transcript, backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, 'The candidate ruled out a global counter ("I would not use a global '
+                                           'counter", turn 6).')
+    assert check.verdict == "supported", check.reasons
+
+
+def test_an_invented_topic_fails(transcript: Transcript, backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, "The candidate designed a blue-green deployment for the service.")
+    assert check.verdict == "unsupported"
+    assert check.support is not None and check.support < 0.5
+    assert any(reason.startswith("not supported by the candidate's words") for reason in check.reasons)
+
+
+def test_a_quote_that_is_not_in_the_transcript_fails(transcript: Transcript, backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, 'The candidate said "we shard the database by region" (turn 6).')
+    assert check.verdict == "unsupported"
+    assert any(reason.startswith("quote not found") for reason in check.reasons), check.reasons
+
+
+def test_a_quote_in_another_turn_than_the_cited_one_fails(transcript: Transcript, backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, 'The candidate said "a batch job aggregates them every hour" (turn 4).')
+    assert "quote not found in the cited turn 4 (it is in turn 8)" in check.reasons
+
+
+def test_a_true_absence_holds_and_a_false_one_is_contradicted(transcript: Transcript,
+                                                             backend: OfflineEntailment) -> None:
+    holds = check_one(transcript, backend, "The candidate never discussed rate limiting.")
+    assert holds.kind == "absence"
+    assert holds.verdict == "supported", holds.reasons
+    contradicted = check_one(transcript, backend, "The candidate did not mention caching.")
+    assert contradicted.kind == "absence"
+    assert contradicted.verdict == "unsupported"
+    assert any(reason.startswith("absence contradicted by turn 4") for reason in contradicted.reasons)
+
+
+def test_an_absence_of_a_topic_only_the_interviewer_raised_holds(transcript: Transcript,
+                                                               backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, "The candidate never brought up Kafka.")
+    assert check.kind == "absence" and check.verdict == "supported", check.reasons
+
+
+def test_a_near_verbatim_quote_is_supported_and_flagged(transcript: Transcript, backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, 'The candidate said "we hash the URL and take seven base62 characters '
+                                           'as the key" (t6).')
+    assert check.verdict == "supported", check.reasons
+    assert len(check.flags) == 1 and check.flags[0].startswith("near-verbatim")
+
+
+def test_a_quote_without_a_turn_is_found_in_any_candidate_turn(transcript: Transcript,
+                                                                backend: OfflineEntailment) -> None:
+    check = check_one(transcript, backend, 'The candidate planned hourly aggregation: "a batch job aggregates them '
+                                           'every hour".')
+    assert check.verdict == "supported", check.reasons
+    assert check.turns == [8]
+
+
+def test_free_markdown_is_split_into_atomic_claims() -> None:
+    text = """# Interview feedback
+
+Here is your feedback:
+
+## Strengths
+- **Clarification:** The candidate asked about the traffic mix (turn 2) and never estimated storage.
+- Proposed Redis as a read-through cache ("I would put Redis in front of Postgres", turn 4), and estimated \
+about 10k reads per second.
+  > "Then we get roughly 1,200 writes per second" (turn 4)
+
+| Dimension | Grade |
+|---|---|
+| Estimation | 3/4 |
+
+Overall, the design was sound. They said "we hash the long URL. Then we take seven characters." Good luck!
+
+Next time, discuss failure modes earlier.
+"""
+    assert split_claims(text) == [
+        "The candidate asked about the traffic mix (turn 2)",
+        "The candidate never estimated storage.",
+        'Proposed Redis as a read-through cache ("I would put Redis in front of Postgres", turn 4)',
+        'Estimated about 10k reads per second. "Then we get roughly 1,200 writes per second" (turn 4)',
+        "Estimation: 3/4",
+        "Overall, the design was sound.",
+        'They said "we hash the long URL. Then we take seven characters."',
+    ]
+
+
+def test_coordinated_noun_phrases_stay_one_claim() -> None:
+    assert split_claims("The candidate compared Redis and Memcached for the cache.") == [
+        "The candidate compared Redis and Memcached for the cache."]
+    assert split_claims("The candidate chose Redis but ignored eviction; they sized the cluster.") == [
+        "The candidate chose Redis", "The candidate ignored eviction", "They sized the cluster."]
+
+
+def test_free_text_claims_carry_their_quotes_and_turn_references() -> None:
+    claims = claims_from_feedback('- Said “we hash the long URL” (t6) and "a batch job aggregates them" (turn 8).\n'
+                                  "- The candidate never discussed rate limiting (turns 2 and 4).")
+    assert claims[0].quotes == [CitedQuote(quote="we hash the long URL", turn_id=6),
+                                CitedQuote(quote="a batch job aggregates them", turn_id=8)]
+    assert claims[0].turns == [8, 6]
+    assert claims[1].kind == "absence" and claims[1].turns == [2, 4] and claims[1].quotes == []
+
+
+def _feedback() -> Feedback:
+    quote = "I would put Redis in front of Postgres as a read-through cache, so hot links are served from memory."
+    strength = Claim(text="Caching strategy (execution bar)", dimension="design", polarity="strength",
+                     kind="observation", signal="caching", evidence=[Evidence(turn_id=4, quote=quote)])
+    absence = Claim(text="The candidate never discussed rate limiting", dimension="design", polarity="improvement",
+                    kind="absence", signal="rate-limits", verified=True)
+    invented = Claim(text="Used Kafka for the click stream", dimension="design", polarity="strength",
+                     kind="observation", evidence=[Evidence(turn_id=8, quote="Kafka carries the click events")])
+    judgment = Claim(text="Design: meets the bar", dimension="design", polarity="strength", kind="judgment",
+                     evidence=[Evidence(turn_id=4, quote=quote)])
+    grade = DimensionGrade(dimension="design", name="Design", score=3, rationale="Meets the bar.",
+                           claims=[strength, judgment])
+    return Feedback(round=Round.SYSTEM_DESIGN, target_level=Level.L5, company=CompanyType.PRODUCT, verdict="hire",
+                    level_estimate=Level.L5, summary="Solid.", dimensions=[grade],
+                    strengths=[strength, invented], improvements=[absence], next_level=[],
+                    verification=Verification(claims_total=3, claims_verified=2, claims_dropped=0))
+
+
+def test_our_json_feedback_uses_its_own_claims(transcript: Transcript, backend: OfflineEntailment) -> None:
+    text = _feedback().model_dump_json(indent=2)
+    claims = claims_from_feedback(text)
+    assert [claim.text for claim in claims] == ["Caching strategy (execution bar)", "Used Kafka for the click stream",
+                                                "The candidate never discussed rate limiting", "Design: meets the bar"]
+    assert [claim.kind for claim in claims] == ["observation", "observation", "absence", "judgment"]
+    assert claims[0].quotes[0].turn_id == 4 and claims[0].signal == "caching" and claims[0].from_feedback
+    report = check_feedback(transcript, text, backend)
+    verdicts = {check.text: check for check in report.claims}
+    assert verdicts["The candidate never discussed rate limiting"].verdict == "supported"
+    assert verdicts["Design: meets the bar"].verdict == "supported"
+    assert verdicts["Design: meets the bar"].support is None
+    kafka = verdicts["Used Kafka for the click stream"]
+    assert kafka.verdict == "unsupported"
+    assert any(reason.startswith("quote not found in turn 8") for reason in kafka.reasons), kafka.reasons
+    assert "technology not said: Kafka" in kafka.reasons
+
+
+def test_json_that_is_not_our_feedback_is_a_user_error() -> None:
+    with pytest.raises(UserError, match="not our Feedback"):
+        claims_from_feedback(json.dumps({"strengths": ["good"]}))
+
+
+def test_no_claims_score_none(transcript: Transcript, backend: OfflineEntailment) -> None:
+    report = check_feedback(transcript, "# Feedback\n\nGood luck!\n", backend)
+    assert report.total == 0 and report.score is None
+    assert "No claims found" in render_report(report, "md")
+
+
+def test_score_and_reports(transcript: Transcript, backend: OfflineEntailment) -> None:
+    text = ("- The candidate never discussed rate limiting.\n"
+            "- The candidate estimated about 40k reads per second at peak (turn 4).\n"
+            '- The candidate said "we hash the URL and take seven base62 characters as the key" (t6).\n')
+    report = check_feedback(transcript, text, backend)
+    assert (report.total, report.supported) == (3, 2)
+    assert report.score == pytest.approx(2 / 3)
+    markdown = render_report(report, "md")
+    assert "Score: **0.67** (2 of 3 claims supported" in markdown
+    assert "number not said: 40k" in markdown and "flag: near-verbatim" in markdown
+    assert FaithfulnessReport.model_validate_json(render_report(report, "json")) == report
+    with pytest.raises(ValueError):
+        render_report(report, "html")  # type: ignore[arg-type]
+
+
+def test_model_backend_asks_for_a_verdict_and_an_unavailable_model_is_unsupported(transcript: Transcript,
+                                                                                   embedder: Embedder) -> None:
+    model = ScriptedModel(replies=deque([{"supported": True, "reason": "turn 8 says so"},
+                                         ModelError("scripted/test is unavailable (HTTP 503)")]))
+    claims = [CheckedInput(text="The candidate aggregates click events in an hourly batch job."),
+              CheckedInput(text="The candidate aggregates click events in an hourly batch job, again.")]
+    report = check_claims(transcript, claims, ModelEntailment(model), embedder=embedder)
+    first, second = report.claims
+    assert first.verdict == "supported" and first.support == 1.0 and first.explanation == "turn 8 says so"
+    assert second.verdict == "unsupported" and second.explanation.startswith("undecidable")
+    assert "<evidence>" in model.calls[0].messages[0]["content"]
+    assert "a batch job aggregates them every hour" in model.calls[0].messages[0]["content"]
+    assert report.backend == "model scripted/test"
+
+
+def test_fit_offline_weights_learns_a_separable_rule() -> None:
+    examples = [((0.8, 0.9, 1.0), True), ((0.7, 0.8, 1.0), True), ((0.75, 0.6, 1.0), True),
+                ((0.2, 0.1, 1.0), False), ((0.7, 0.8, 0.0), False), ((0.3, 0.2, 0.0), False)]
+    weights = fit_offline_weights(examples)
+    for features, label in examples:
+        score = (weights.cosine * features[0] + weights.lexical * features[1] + weights.structural * features[2]
+                 + weights.bias)
+        assert (score > 0) == label
+    with pytest.raises(ValueError):
+        fit_offline_weights([])
+
+
+def test_the_shipped_offline_weights_are_the_calibrated_ones(embedder: Embedder) -> None:
+    fitted = calibrate_offline_weights(embedder)
+    assert fitted == pytest.approx(tuple(OFFLINE_WEIGHTS), abs=0.05)
+    backend = OfflineEntailment(embedder)
+    items = load_calibration()
+    right = sum((backend.probability(Features(*backend.features(item.claim, item.evidence)[0])) >= 0.5)
+                == item.supported for item in items)
+    assert right / len(items) >= 0.8
