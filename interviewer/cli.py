@@ -261,6 +261,71 @@ def _report_usage(model) -> None:  # type: ignore[no-untyped-def]
     click.echo(f"interviewer: {usage_line(model.name, model.usage, get_settings().prices)}", err=True)
 
 
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Evaluate feedback: claim-level faithfulness, and the checker on consistency benchmarks."""
+
+
+def _backend(model: str | None, base_url: str | None):  # type: ignore[no-untyped-def]
+    """The entailment judge: a model when one is configured, else the offline embedding-and-lexical one."""
+    from interviewer.evaluation.entailment import ModelEntailment, OfflineEntailment
+    from interviewer.rag.embeddings import default_embedder
+
+    language_model = _model(model, base_url)
+    embedder = default_embedder()
+    return (ModelEntailment(language_model) if language_model else OfflineEntailment(embedder)), embedder
+
+
+@eval_group.command()
+@click.option("--transcript", "transcript_path", required=True, type=click.Path(path_type=Path))
+@click.option("--feedback", "feedback_path", required=True, type=click.Path(path_type=Path),
+              help="Our feedback JSON, or free Markdown / text feedback from anywhere.")
+@click.option("--interviewer", "interviewer_name", help="Speaker name of the interviewer (plain text files).")
+@click.option("--candidate", "candidate_name", help="Speaker name of the candidate (plain text files).")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), help="Write the report to this file too.")
+@click.option("--model", help=MODEL_HELP)
+@click.option("--base-url", help=BASE_URL_HELP)
+def faithfulness(transcript_path: Path, feedback_path: Path, interviewer_name: str | None,
+                 candidate_name: str | None, fmt: str, out: Path | None, model: str | None,
+                 base_url: str | None) -> None:
+    """Check each claim of a feedback against the transcript; score = supported claims / all claims."""
+    from interviewer.evaluation.faithfulness import check_feedback, render_report
+    from interviewer.transcripts import read_transcript
+
+    transcript = read_transcript(transcript_path, interviewer=interviewer_name, candidate=candidate_name)
+    try:
+        feedback_text = feedback_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"cannot read feedback {feedback_path}: {error}") from None
+    backend, embedder = _backend(model, base_url)
+    report = check_feedback(transcript, feedback_text, backend, embedder=embedder)
+    text = render_report(report, "json" if fmt == "json" else "md")
+    if out is not None:
+        _write(out, text)
+    click.echo(text, nl=False)
+
+
+@eval_group.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N records.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), help="Write the report to this file too.")
+@click.option("--model", help=MODEL_HELP)
+@click.option("--base-url", help=BASE_URL_HELP)
+def consistency(file: Path, limit: int | None, fmt: str, out: Path | None, model: str | None,
+                base_url: str | None) -> None:
+    """Score the checker on a JSON list of {doc, summary, label} records: balanced accuracy with a 95% CI."""
+    from interviewer.evaluation.consistency import load_records, render, score_records
+
+    records = load_records(file, limit)
+    backend, embedder = _backend(model, base_url)
+    text = render(score_records(records, backend, embedder), fmt)
+    if out is not None:
+        _write(out, text)
+    click.echo(text, nl=False)
+
+
 def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
