@@ -119,17 +119,33 @@ def _clean_name(name: str) -> str:
     return name.strip().strip("*").strip()
 
 
+_NAME = re.compile(r"[A-Za-z][\w.'\-]*(?: [A-Za-z][\w.'\-]*){0,3}(?: \([^()]{1,30}\))?")
+_LABELS = {"note", "notes", "test", "tests", "cost", "example", "answer", "step", "update", "edit", "input",
+           "output", "result", "results", "return", "returns", "summary", "todo", "warning", "error", "tip", "fix",
+           "bug", "assumption", "assumptions", "goal", "goals", "pros", "cons", "trade-off", "tradeoff", "api",
+           "request", "response", "get", "post", "put", "delete", "key", "value", "total", "why", "how", "what"}
+
+
+def _looks_like_name(name: str) -> bool:
+    """Speaker names look like names: capitalised words (or a role word), no code, no common labels."""
+    if not _NAME.fullmatch(name) or name.lower() in _LABELS:
+        return False
+    known = set(_INTERVIEWER_NAMES) | set(_CANDIDATE_NAMES)
+    return name.split(" (")[0].lower() in known or name[0].isupper()
+
+
 def _speaker_names(lines: list[str]) -> set[str]:
-    """Names that open a turn: seen at least twice, or a known role name. 'Note:' in prose is not one."""
+    """Names that open a turn: seen at least twice, or a known role name. 'Note:' in prose is not one, nor a
+    line of pasted code such as 'def f(x: int)'."""
     counts: Counter[str] = Counter()
     for line in lines:
         match = _SPEAKER_LINE.match(line)
         if match:
             name = _clean_name(match.group("name"))
-            if name and len(name.split()) <= 4:
+            if name and _looks_like_name(name):
                 counts[name] += 1
     known = set(_INTERVIEWER_NAMES) | set(_CANDIDATE_NAMES)
-    return {name for name, count in counts.items() if count >= 2 or name.lower() in known}
+    return {name for name, count in counts.items() if count >= 2 or name.split(" (")[0].lower() in known}
 
 
 def assign_roles(

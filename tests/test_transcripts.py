@@ -93,3 +93,14 @@ def test_json_and_markdown_round_trip(tmp_path: Path) -> None:
     again = read_transcript(markdown_path)
     assert [(t.speaker, t.role, t.text) for t in again.turns] == [
         (t.speaker, t.role, t.text) for t in transcript.turns]
+
+
+def test_pasted_code_and_labels_are_not_speakers() -> None:
+    text = ("Interviewer: Write it.\nCandidate: Here it is:\ndef assign(points: list, k: int):\n    return points\n"
+            "Note: ties go low.\nInterviewer: And the update?\nCandidate: Same idea:\n"
+            "def assign(points: list, k: int):\n    return points[:k]\nNote: done.\n"
+            "Returns: a list.\nReturns: still a list.\nInterviewer (Alice): Thanks.\n")
+    transcript = parse_plain(text)
+    assert [t.speaker for t in transcript.turns] == ["Interviewer", "Candidate", "Interviewer", "Candidate",
+                                                     "Interviewer (Alice)"]
+    assert "def assign(points: list, k: int):\n    return points[:k]" in transcript.turns[3].text

@@ -7,6 +7,9 @@ half or more cannot.
 
 from __future__ import annotations
 
+import ast
+import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,18 +28,45 @@ class CodeRun:
     report: CodeReport
 
 
+_FENCED = re.compile(r"```[ \t]*(?:python|py)?[ \t]*\n(?P<body>.*?)```", re.DOTALL | re.IGNORECASE)
+
+
+def _definitions_only(code: str) -> bool:
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return False
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
+    return bool(tree.body) and all(isinstance(node, kinds) for node in tree.body)
+
+
+def code_so_far(answers: list[str], entry: str) -> str | None:
+    """The code to run after these candidate answers: the code as of the latest definition of `entry` (with
+    the helpers pasted before it), then every function the candidate redefined in a later answer, so that, as
+    in a notebook, the latest definition wins. None before any `def <entry>(`."""
+    defining = [i for i, text in enumerate(answers) if f"def {entry}(" in text]
+    if not defining:
+        return None
+    base = extract_code("\n\n".join(answers[: defining[-1] + 1]), entry)
+    if base is None:
+        return None
+    later = [textwrap.dedent(match.group("body")) for text in answers[defining[-1] + 1 :]
+             for match in _FENCED.finditer(text)]
+    return "\n\n".join([base, *(block for block in later if _definitions_only(block))]) + "\n"
+
+
 def latest_code_run(transcript: Transcript, question: Question) -> CodeRun | None:
-    """Run the last candidate turn that defines the question's function (None when there is none)."""
+    """Run the candidate's code as it stands at the end of the interview (every answer's definitions, the
+    latest of each winning); the evidence quotes the last `def <entry>(` line the candidate wrote."""
     if question.code is None:
         return None
-    for turn in reversed(transcript.candidate_turns()):
-        code = extract_code(turn.text, question.code.entry)
-        if code is None:
-            continue
-        line = next((ln.strip() for ln in turn.text.splitlines() if f"def {question.code.entry}(" in ln), None)
-        if line is None:
-            continue
-        return CodeRun(turn.id, line, run_code_tests(code, question.code))
+    entry = question.code.entry
+    answers = transcript.candidate_turns()
+    code = code_so_far([t.text for t in answers], entry)
+    for turn in reversed(answers):
+        line = next((ln.strip() for ln in turn.text.splitlines() if f"def {entry}(" in ln), None)
+        if line is not None and code is not None:
+            return CodeRun(turn.id, line, run_code_tests(code, question.code))
     return None
 
 

@@ -77,7 +77,7 @@ def grade_transcript(
             grade.score = None
             grade.rationale = "Insufficient evidence: no claim about this dimension survived verification."
     weights = dimension_weights(rubric, company)
-    shares = level_shares(grades, weights)
+    shares = level_shares(grades, weights, strategy_only_dimensions(rubric))
     estimate = estimate_level(shares, policy)
     strengths, improvements = select_claims(grades, weights)
     return Feedback(
@@ -140,6 +140,7 @@ def dimension_score(signals: list[Signal], results: dict[str, SignalResult], pol
     exec_share = (sum(_credit(results[s.id], policy) for s in execution) / len(execution)) if execution else 1.0
     strat_share = (sum(_credit(results[s.id], policy) for s in strategy) / len(strategy)) if strategy else 0.0
     all_share = sum(_credit(results[s.id], policy) for s in signals) / len(signals)
+    exec_share = max(exec_share, strat_share)  # the strategy bar's behaviours include the execution bar's
     rules = policy.dimension
     if exec_share >= rules.execution_meets and strategy and strat_share >= rules.strategy_meets:
         return 4
@@ -223,14 +224,24 @@ def dimension_weights(rubric: Rubric, company: CompanyProfile | None) -> dict[st
     return {d.id: d.weight * overrides.get(d.id, 1.0) for d in rubric.dimensions}
 
 
-def level_shares(grades: list[DimensionGrade], weights: dict[str, float]) -> LevelShares:
+def level_shares(grades: list[DimensionGrade], weights: dict[str, float],
+                 strategy_only: frozenset[str] = frozenset()) -> LevelShares:
+    """Dimensions that only the L6+ bar asks about (`strategy_only`) do not count toward the execution bar."""
     graded = [g for g in grades if g.score is not None]
     total = sum(weights[g.dimension] for g in graded)
     if not total:
         return LevelShares(0.0, 0.0)
-    execution = sum(weights[g.dimension] for g in graded if (g.score or 0) >= 3) / total
+    for_execution = [g for g in graded if g.dimension not in strategy_only]
+    execution_total = sum(weights[g.dimension] for g in for_execution)
+    execution = (sum(weights[g.dimension] for g in for_execution if (g.score or 0) >= 3) / execution_total
+                 if execution_total else 0.0)
     strategy = sum(weights[g.dimension] for g in graded if g.score == 4) / total
     return LevelShares(execution, strategy)
+
+
+def strategy_only_dimensions(rubric: Rubric) -> frozenset[str]:
+    return frozenset(d.id for d in rubric.dimensions
+                     if all(rubric.signals[s].bar == "strategy" for s in d.signals))
 
 
 def _ratio(shares: LevelShares, level: Level, policy: GradingPolicy) -> float:
@@ -242,9 +253,14 @@ def _ratio(shares: LevelShares, level: Level, policy: GradingPolicy) -> float:
     return min(ratios)
 
 
+ESTIMABLE = [Level.L4, Level.L5, Level.L6]
+"""The rubric has two bars, execution (L4/L5) and strategy (L6+): evidence cannot tell L7 from L6, so the
+estimate stops at L6 (a target of L7 still asks for a larger share of the strategy bar)."""
+
+
 def estimate_level(shares: LevelShares, policy: GradingPolicy) -> Level:
-    """The highest level whose bar the evidence meets (L4 is the floor)."""
-    met = [level for level in _LEVELS if _ratio(shares, level, policy) >= 1.0]
+    """The highest level whose bar the evidence meets (L4 is the floor, L6 the ceiling)."""
+    met = [level for level in ESTIMABLE if _ratio(shares, level, policy) >= 1.0]
     return met[-1] if met else Level.L4
 
 

@@ -24,6 +24,7 @@ from interviewer.feedback.grading import (
     next_level_items,
     rubric_rationale,
     select_claims,
+    strategy_only_dimensions,
     summary_text,
     verdict_for,
 )
@@ -185,7 +186,7 @@ def _feedback(output: JudgeOutput, transcript: Transcript, rubric: Rubric, detec
         apply_code_run(grades, run, rubric_rationale(rubric))
         total, verified = total + 1, verified + 1  # its quote is the candidate's own def line
     weights = dimension_weights(rubric, company)
-    shares = level_shares(grades, weights)
+    shares = level_shares(grades, weights, strategy_only_dimensions(rubric))
     estimate = estimate_level(shares, detector.policy)
     strengths, improvements = select_claims(grades, weights)
     return Feedback(

@@ -13,6 +13,7 @@ from langgraph.config import get_stream_writer
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from interviewer.feedback.code_evidence import code_so_far
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.evidence import candidate_units
 from interviewer.graph.state import InterviewState, turn
@@ -27,7 +28,7 @@ from interviewer.planner import (
     pick_quote,
 )
 from interviewer.rag.index import Snippet
-from interviewer.sandbox import extract_code, run_code_tests
+from interviewer.sandbox import run_code_tests
 from interviewer.types import CompanyProfile, Feedback, Transcript, Turn
 from interviewer.voice import Scene
 
@@ -121,7 +122,7 @@ def analyze(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[s
     shown = sorted(set(state.get("shown", [])) | detection.shown())
     topic = _topic_similarity(context, last["text"], state["pending"])
     analysis = classify_answer(last["text"], None, topic)
-    tests = _run_tests(context, recent[-1])
+    tests = _run_tests(context, recent[-1], state["turns"])
     if tests is not None:
         analysis = Analysis("answer", last["text"])  # pasted code is an answer, however short its prose
     return {"shown": shown, "last": {**last, "kind": analysis.kind, "topic": topic, "tests": tests}}
@@ -166,12 +167,13 @@ def grade(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _run_tests(context: InterviewContext, answer: Turn) -> dict[str, Any] | None:
-    """For an ML coding question: run code pasted in this answer against the hidden tests."""
+def _run_tests(context: InterviewContext, answer: Turn, turns: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """For an ML coding question: when this answer pastes a function, run the candidate's code so far (every
+    answer's definitions, the latest of each winning) against the hidden tests."""
     question = context.scene.question
-    if question.code is None or answer.role != "candidate":
+    if question.code is None or answer.role != "candidate" or "def " not in answer.text:
         return None
-    code = extract_code(answer.text, question.code.entry)
+    code = code_so_far([t["text"] for t in turns if t["role"] == "candidate"], question.code.entry)
     if code is None:
         return None
     report = run_code_tests(code, question.code)
