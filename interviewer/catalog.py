@@ -99,10 +99,6 @@ def load_phrases(path: Path = PHRASES_FILE) -> Phrases:
     return validate_data(Phrases, load_yaml(path.read_text(encoding="utf-8")), path.name)
 
 
-def load_phases(path: Path = PHASES_FILE) -> dict[Round, list[Phase]]:
-    return _load_phases(path)
-
-
 @dataclass
 class Catalog:
     rubrics: dict[Round, Rubric]

@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 
 from interviewer.errors import UserError
-from interviewer.loop import JobRole
-from interviewer.types import CompanyType, Level, Round
+from interviewer.types import CompanyType, JobRole, Level, Round
 
 ROUNDS = [r.value for r in Round]
 MODEL_HELP = "provider/model (openai/gpt-4o-mini, anthropic/claude-3-5-haiku-latest, openai/llama3.1) or offline."
@@ -120,12 +119,14 @@ def practice(round_: str | None, level: str | None, company: str | None, questio
     settings = get_settings()
     conversation = _conversation(answers)
     interactive = answers is None and sys.stdin.isatty()
+    catalog = load_catalog(settings.corpus)
+    if question_id is not None and round_ is None and question_id in catalog.questions:
+        round_ = catalog.questions[question_id].round.value  # the question decides its round
     if interactive:
         round_ = round_ or click.prompt("Round", type=click.Choice(ROUNDS), default="system-design")
         level = level or click.prompt("Target level", type=click.Choice(LEVELS), default="L5")
         company = company or click.prompt("Company type", type=click.Choice([*COMPANIES, "none"]), default="none")
     company = None if company == "none" else company
-    catalog = load_catalog(settings.corpus)
     store = SessionStore(settings.sessions_dir)
     practised = {s.meta.question for s in store.all()}
     chosen_round, chosen_level = Round(round_ or "system-design"), Level(level or "L5")

@@ -63,7 +63,12 @@ class Settings(BaseSettings):
 @cache
 def get_settings() -> Settings:
     """Environment first, then `config.toml` in the tool's home, then defaults."""
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = f"INTERVIEWER_{str(first['loc'][0]).upper()}"
+        raise UserError(f"{name}: {first['msg']}") from None
     path = settings.home / "config.toml"
     if not path.exists():
         return settings

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -20,7 +19,7 @@ from pydantic import Field
 from interviewer.catalog import validate_data
 from interviewer.errors import UserError
 from interviewer.rag.corpus import load_yaml
-from interviewer.types import CompanyType, Level, Round, Strict
+from interviewer.types import CompanyType, JobRole, Level, Round, Strict
 
 LOOPS_FILE = Path(__file__).parent / "data" / "loops.yaml"
 StageId = Literal["deep-study", "mock-sharpen", "review", "light-touch", "day-of"]
@@ -28,12 +27,6 @@ STAGE_ORDER: tuple[StageId, ...] = ("deep-study", "mock-sharpen", "review", "lig
 WEIGHT_LABELS = {3: "primary", 2: "important", 1: "lighter"}
 TOP_NOTE_ROUNDS = 3
 """A clock note tied to rounds shows only when one of them is among this many heaviest rounds of the role."""
-
-
-class JobRole(StrEnum):
-    ML_ENGINEER = "ml-engineer"
-    AI_ENGINEER = "ai-engineer"
-    DATA_SCIENTIST = "data-scientist"
 
 
 # --- the data file ------------------------------------------------------------------------------

@@ -87,6 +87,9 @@ def choose_question(catalog: Catalog, round_: Round, level: Level, company: Comp
 
 def make_scene(catalog: Catalog, session: Session) -> Scene:
     meta = session.meta
+    if meta.round not in {r.value for r in Round} or meta.question not in catalog.questions:
+        raise UserError(f"session {meta.id} asks question {meta.question!r} ({meta.round}), which this corpus "
+                        "no longer has: it cannot be resumed")
     round_ = Round(meta.round)
     return Scene(
         persona=load_persona(round_), phrases=load_phrases(), question=catalog.questions[meta.question],
@@ -347,4 +350,6 @@ class Practice:
         engine = self.engine()
         pending = engine.pending()
         if pending is not None and self._recovered_answer(pending) is None:
-            conversation.say(self.scene.persona.name, iter([pending["text"]]))
+            name = self.scene.persona.name
+            self.session.log_turn(turn(pending["turn"], name, "interviewer", pending["text"], hint=pending["hint"]))
+            conversation.say(name, iter([pending["text"]]))

@@ -41,6 +41,7 @@ class Session:
     def __init__(self, folder: Path, meta: SessionMeta) -> None:
         self.folder = folder
         self.meta = meta
+        self._logged: set[int] | None = None
 
     @property
     def log_path(self) -> Path:
@@ -65,12 +66,15 @@ class Session:
 
     def log_turn(self, turn: dict[str, Any]) -> None:
         """Append a turn unless its id is logged already; durable when this returns."""
-        if any(logged["id"] == turn["id"] for logged in self.logged_turns()):
+        if self._logged is None:
+            self._logged = {logged["id"] for logged in self.logged_turns()}
+        if turn["id"] in self._logged:
             return
         with open(self.log_path, "a", encoding="utf-8") as handle:
             handle.write(json.dumps(turn, ensure_ascii=False) + "\n")
             handle.flush()
             os.fsync(handle.fileno())
+        self._logged.add(turn["id"])
 
     def finish(self, transcript: Transcript, feedback: Feedback) -> None:
         (self.folder / "transcript.json").write_text(to_json(transcript), encoding="utf-8")
@@ -108,12 +112,22 @@ class SessionStore:
             if len(matches) != 1:
                 raise UserError(f"no session {session_id!r} (see 'interviewer sessions')")
             folder, meta_path = self.root / matches[0], self.root / matches[0] / "meta.json"
-        return Session(folder, SessionMeta(**json.loads(meta_path.read_text())))
+        try:
+            return Session(folder, SessionMeta(**json.loads(meta_path.read_text())))
+        except (OSError, json.JSONDecodeError, TypeError):
+            raise UserError(f"{meta_path}: unreadable session metadata") from None
 
     def all(self) -> list[Session]:
+        """Every readable session, oldest first (a folder with broken metadata is left out)."""
         if not self.root.exists():
             return []
-        sessions = [self.get(p.name) for p in sorted(self.root.iterdir()) if (p / "meta.json").exists()]
+        sessions = []
+        for folder in sorted(self.root.iterdir()):
+            if (folder / "meta.json").exists():
+                try:
+                    sessions.append(self.get(folder.name))
+                except UserError:
+                    continue
         return sorted(sessions, key=lambda s: s.meta.started_at)
 
     def latest_active(self) -> Session:

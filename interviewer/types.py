@@ -37,6 +37,12 @@ class Level(StrEnum):
         return "strategy" if self.rank >= 6 else "execution"
 
 
+class JobRole(StrEnum):
+    ML_ENGINEER = "ml-engineer"
+    AI_ENGINEER = "ai-engineer"
+    DATA_SCIENTIST = "data-scientist"
+
+
 class CompanyType(StrEnum):
     FAANG = "faang"
     AI_FIRST = "ai-first"

@@ -7,7 +7,6 @@ Phrase choice is deterministic per session and turn, so a node that runs again s
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from interviewer.catalog import Persona, Phase, Phrases
@@ -93,13 +92,6 @@ def say(move: Move, scene: Scene, turn: int) -> str:
     elif move.kind == "closing_questions":
         parts.append(_pick(phrases.closing_questions, scene, turn, "closing"))
     return " ".join(part for part in parts if part)
-
-
-def stream(move: Move, scene: Scene, turn: int) -> Iterator[str]:
-    """The same words as `say`, word by word, for a terminal that shows text as it is produced."""
-    words = say(move, scene, turn).split(" ")
-    for index, word in enumerate(words):
-        yield word if index == 0 else " " + word
 
 
 def _company_push(move: Move, scene: Scene) -> str | None:

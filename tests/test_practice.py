@@ -224,3 +224,35 @@ def test_ml_coding_runs_pasted_code_against_the_hidden_tests(home: Path, tmp_pat
     assert claim["text"] == "Hidden tests: 8/8 tests passed" and claim["verified"]
     assert claim["evidence"][0]["quote"] == "def softmax_cross_entropy(logits, labels):"
     assert correctness["score"] >= 3 and "Hidden tests: 8/8 passed" in correctness["rationale"]
+
+
+def test_review_fixes_bad_environment_corrupt_sessions_and_question_rounds(home: Path) -> None:
+    bad_env = subprocess.run([sys.executable, "-m", "interviewer", "sessions"], capture_output=True, text=True,
+                             env={**cli_env(home), "INTERVIEWER_TIMEOUT": "soon"})
+    assert bad_env.returncode == 2 and bad_env.stderr.startswith("interviewer: INTERVIEWER_TIMEOUT: ")
+    assert bad_env.stderr.count("\n") == 1
+    ok = practice(home, "--question", "code-kmeans", stdin="/end\n")  # the question decides the round
+    assert ok.returncode == 0 and ok.stdout.startswith("Kofi: "), ok.stderr
+    broken = home / "sessions" / "20990101-000000-dead"
+    broken.mkdir(parents=True)
+    (broken / "meta.json").write_text("{not json")
+    listing = subprocess.run([sys.executable, "-m", "interviewer", "sessions"], capture_output=True, text=True,
+                             env=cli_env(home))
+    assert listing.returncode == 0 and "code-kmeans" in listing.stdout and "dead" not in listing.stdout
+    resumed = subprocess.run([sys.executable, "-m", "interviewer", "resume", broken.name], capture_output=True,
+                             text=True, env=cli_env(home))
+    assert resumed.returncode == 2 and "unreadable session metadata" in resumed.stderr
+
+
+def test_resume_logs_the_question_it_shows_again(home: Path) -> None:
+    first = practice(home, "--round", "system-design", "--question", "sd-chat",
+                     stdin="We start with one-to-one chat over websockets.\n\n/quit\n")
+    assert first.returncode == 0, first.stderr
+    folder = sessions_in(home)[0]
+    log = folder / "transcript.jsonl"
+    lines = log.read_text().splitlines()
+    log.write_text("\n".join(lines[:-1]) + "\n")  # as if the process died before logging the next question
+    resumed = subprocess.run([sys.executable, "-m", "interviewer", "resume"], input="/quit\n", capture_output=True,
+                             text=True, env=cli_env(home), timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert log.read_text().splitlines() == lines

@@ -47,6 +47,8 @@ class Embedder:
         self._models = models
         self._db: sqlite3.Connection | None = None
         self._memory: dict[str, NDArray[np.float32]] = {}
+        self._guard = threading.Lock()
+        """One embedder serves the index thread, the engine thread and the graph: one at a time."""
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._cache_path is None:
@@ -69,6 +71,10 @@ class Embedder:
         _encoder(self._models_dir())
 
     def embed(self, texts: Sequence[str], *, batch_size: int = 32) -> NDArray[np.float32]:
+        with self._guard:
+            return self._embed(texts, batch_size)
+
+    def _embed(self, texts: Sequence[str], batch_size: int) -> NDArray[np.float32]:
         keys = [_key(text) for text in texts]
         missing = [k for k in dict.fromkeys(keys) if k not in self._memory]
         db = self._connect()
