@@ -20,7 +20,7 @@ from interviewer.feedback.replay import grade
 from interviewer.graph.state import turn
 from interviewer.llm.base import Model
 from interviewer.llm.voice import ModelVoice, OfflineVoice
-from interviewer.planner import home_phases, phase_budgets
+from interviewer.planner import home_phases, phase_budgets, phase_probes
 from interviewer.rag.embeddings import Embedder
 from interviewer.rag.index import CorpusIndex, Snippet
 from interviewer.session import Session, SessionStore
@@ -158,6 +158,9 @@ class Engine:
         self.config = {"configurable": {"thread_id": session.meta.id}}
         detector = SignalDetector(scene.rubric, embedder)
         detector.warm()
+        # The question's probes (its own and the generic ones) are fixed: embed them now, not turn by turn.
+        embedder.embed([probe.text for phase in scene.phases
+                        for probe in phase_probes(scene.question, scene.rubric, phase.id, scene.signal_phases)])
         company = catalog.companies.get(scene.company) if scene.company else None
 
         def grade_round(transcript: Transcript) -> Feedback:

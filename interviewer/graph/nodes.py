@@ -85,7 +85,7 @@ def speak(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str
         writer({"turn": turn_id, "text": chunk})
     text = voice.text
     pending = {"turn": turn_id, "text": text, "kind": move.kind, "probe": move.probe, "signal": move.signal,
-               "phase": move.phase, "hint": move.kind == "hint"}
+               "phase": move.phase, "hint": move.kind == "hint", "probe_text": move.probe_text}
     update: dict[str, Any] = {"pending": pending, "elaborated": move.kind == "elaborate"}
     if move.kind == "hint" and move.probe:
         pending["probe"] = move.probe  # the hint leaves the same question open
@@ -118,6 +118,8 @@ def analyze(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[s
     if not last["text"]:
         return {"last": {**last, "kind": "command"}}
     recent = [Turn.model_validate(t) for t in state["turns"][-2:]]
+    sentences = [unit.text for unit in candidate_units(Transcript(turns=recent))]
+    context.detector.embedder.embed([last["text"], *sentences])  # one model call; the steps below hit the cache
     detection = context.detector.detect(Transcript(turns=recent))
     shown = sorted(set(state.get("shown", [])) | detection.shown())
     topic = _topic_similarity(context, last["text"], state["pending"])
@@ -190,7 +192,8 @@ def _similarity(context: InterviewContext, a: list[str], b: list[str]) -> np.nda
 def _topic_similarity(context: InterviewContext, answer: str, pending: dict[str, Any]) -> float:
     """How close the answer is to the problem and to what was just asked (for off-topic answers)."""
     question = context.scene.question
-    topics = [f"{question.title}. {question.prompt}", pending["text"]]
+    # The probe's own text was embedded (and cached) when its quote was chosen: no new embedding per turn.
+    topics = [f"{question.title}. {question.prompt}", pending.get("probe_text") or pending["text"]]
     return float(_similarity(context, [answer], topics).max())
 
 
