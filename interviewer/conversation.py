@@ -49,6 +49,15 @@ def status_line(status: Status) -> str:
             f"{minutes(status.total_left)} left in round · /help")
 
 
+def local_reply(command: str, status: Callable[[], Status]) -> str:
+    """What a command that never reaches the interviewer shows: /time, /help, or a note on an unknown command."""
+    if command == "time":
+        return time_table(status())
+    if command == "help":
+        return HELP
+    return f"unknown command /{command} (try /help)"
+
+
 def split_answers(text: str) -> list[str]:
     """Answers separated by blank lines."""
     return [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
@@ -83,10 +92,9 @@ class ScriptConversation:
             if command in GRAPH_COMMANDS:
                 self._out.write(f"Candidate: /{command}\n\n")
                 return Answer(command=command, seconds=5.0)
-            if command == "time":
-                self._out.write(time_table(status()) + "\n\n")
-            elif command == "help":
-                self._out.write(HELP + "\n\n")
+            reply = local_reply(command, status)
+            if command in ("time", "help"):
+                self._out.write(reply + "\n\n")
             else:
-                self.info(f"unknown command /{command} (try /help)")
+                self.info(reply)
         return Answer(command="end")

@@ -11,7 +11,7 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.history import FileHistory
 from prompt_toolkit.key_binding import KeyBindings
 
-from interviewer.conversation import GRAPH_COMMANDS, HELP, command_of, status_line, time_table
+from interviewer.conversation import GRAPH_COMMANDS, command_of, local_reply, status_line
 from interviewer.practice import Answer, Status
 
 MAX_ANSWER_SECONDS = 15 * 60
@@ -79,9 +79,4 @@ class TerminalConversation:
                 return None
             if command in GRAPH_COMMANDS:
                 return Answer(command=command, seconds=seconds)
-            if command == "time":
-                self.info(time_table(status()))
-            elif command == "help":
-                self.info(HELP)
-            else:
-                self.info(f"unknown command /{command} (try /help)")
+            self.info(local_reply(command, status))
