@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -325,6 +327,89 @@ def consistency(file: Path, limit: int | None, fmt: str, out: Path | None, model
     if out is not None:
         _write(out, text)
     click.echo(text, nl=False)
+
+
+@eval_group.command(name="run")
+@click.argument("suite_path", metavar="SUITE", type=click.Path(path_type=Path))
+@click.option("--prompt", "prompts", multiple=True, metavar="NAME=PATH",
+              help="Use a prompt variant, e.g. feedback=variants/feedback.md (repeatable).")
+@click.option("--model", help=MODEL_HELP)
+@click.option("--base-url", help=BASE_URL_HELP)
+@click.option("--replay", is_flag=True, help="Answer model calls from the cache only: no key, no network.")
+@click.option("--concurrency", type=click.IntRange(min=1, max=64), help="Cases at once (default: the suite's).")
+@click.option("--out", type=click.Path(path_type=Path), help="Run folder (default: under the tool's home).")
+def eval_run(suite_path: Path, prompts: tuple[str, ...], model: str | None, base_url: str | None, replay: bool,
+             concurrency: int | None, out: Path | None) -> None:
+    """Run a suite (evals/*.yaml): metrics with 95% CIs, JSON + Markdown + HTML; exit 1 if a threshold fails."""
+    from interviewer.catalog import load_catalog
+    from interviewer.config import get_settings
+    from interviewer.evaluation import runs
+    from interviewer.evaluation.entailment import ModelEntailment, OfflineEntailment
+    from interviewer.evaluation.report import render_markdown
+    from interviewer.evaluation.runner import Runner
+    from interviewer.evaluation.suite import load_suite
+    from interviewer.rag.embeddings import default_embedder
+
+    suite = load_suite(suite_path)
+    settings = get_settings()
+    overrides = runs.prompt_overrides(prompts)
+    versions = runs.prompt_versions(overrides)
+    language_model = runs.cached_model(None if replay else _model(model, base_url), model, replay,
+                                       settings.home / "cache" / "model_calls.sqlite", versions)
+    embedder = default_embedder()
+    backend = (ModelEntailment(language_model, overrides) if language_model
+               else OfflineEntailment(embedder))
+    with _progress_bar(f"{suite.name}") as progress:
+        runner = Runner(settings, load_catalog(settings.corpus), embedder, backend, language_model, overrides,
+                        concurrency, progress)
+        result = runner.run(suite, versions)
+    folder = out or runs.run_folder(settings.home / "evals", suite.name)
+    runs.save_run(result, folder)
+    click.echo(render_markdown(result.model_dump() | {"cases": []}), nl=False)
+    click.echo(f"Run saved in {folder} (run.json, report.md, report.html)", err=True)
+    if result.cache is not None:
+        click.echo(f"model-call cache: {result.cache['hits']} hits, {result.cache['misses']} misses", err=True)
+    if language_model is not None:
+        _report_usage(language_model)
+    if not result.passed:
+        failed = ", ".join(f"{m.name} {m.value if m.value is None else round(m.value, 3)} (needs {m.threshold})"
+                           for m in result.failures())
+        click.echo(f"interviewer: thresholds not met: {failed}", err=True)
+        sys.exit(1)
+
+
+@eval_group.command(name="compare")
+@click.argument("run_a", type=click.Path(path_type=Path))
+@click.argument("run_b", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), help="Also write compare.json/.md/.html in this folder.")
+def eval_compare(run_a: Path, run_b: Path, fmt: str, out: Path | None) -> None:
+    """Run B against run A, case by case: paired difference, bootstrap 95% CI, permutation p, verdict."""
+    import json
+
+    from interviewer.evaluation import runs
+    from interviewer.evaluation.report import render_markdown
+
+    report = runs.comparison(runs.load_run(run_a), runs.load_run(run_b), str(run_a), str(run_b))
+    if out is not None:
+        runs.save_run(report, out)
+    click.echo(json.dumps(report["comparison"], indent=2) + "\n" if fmt == "json" else render_markdown(report),
+               nl=False)
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr (hidden when stderr is not a terminal); yields update(done, total)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_stderr_console(), transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
 
 
 def _write(path: Path, text: str) -> None:

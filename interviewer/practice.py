@@ -257,12 +257,12 @@ class Practice:
     """One session's round, from its first question (or where it stopped) to its feedback."""
 
     def __init__(self, settings: Settings, catalog: Catalog, session: Session, embedder: Embedder,
-                 model: Model | None = None) -> None:
+                 model: Model | None = None, store: SessionStore | None = None) -> None:
         self.settings = settings
         self.model = model
         self.catalog = catalog
         self.session = session
-        self.store = SessionStore(settings.sessions_dir)
+        self.store = store or SessionStore(settings.sessions_dir)
         self.scene = make_scene(catalog, session)
         self.embedder = embedder
         self._engine: Engine | None = None

@@ -48,9 +48,9 @@ def test_prompts_need_every_variable_and_are_versioned(tmp_path: Path) -> None:
     assert prompt.render(name="Ada", place="London") == "Hello Ada from London"
     with pytest.raises(UserError, match=r"needs a value for \$place"):
         prompt.render(name="Ada")
-    variant = tmp_path / "judge.md"
-    variant.write_text(load_prompt("judge").text + "\nBe brief.")
-    assert load_prompt("judge", {"judge": variant}).version != load_prompt("judge").version
+    variant = tmp_path / "feedback.md"
+    variant.write_text(load_prompt("feedback").text + "\nBe brief.")
+    assert load_prompt("feedback", {"feedback": variant}).version != load_prompt("feedback").version
 
 
 def _turns(count: int) -> list[dict]:  # type: ignore[type-arg]

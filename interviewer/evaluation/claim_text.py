@@ -551,3 +551,29 @@ def content_words(text: str) -> set[str]:
     """Stems of the words that carry content (stop words and generic feedback verbs left out)."""
     words = re.findall(r"[A-Za-z][A-Za-z0-9'’-]*|\d+(?:\.\d+)?", text)
     return {stem(word) for word in words if word.lower() not in STOPWORDS and len(word) > 1}
+
+
+# --- scope and seniority -----------------------------------------------------------------------------------------
+
+SCOPE_TERMS = (
+    # titles
+    "director", "vp", "vice president", "head of", "principal", "staff engineer", "distinguished", "executive",
+    "sponsor", "tech lead", "senior leadership",
+    # reach
+    "org-wide", "organisation-wide", "organization-wide", "company-wide", "cross-org", "whole organisation",
+    "whole organization", "entire organisation", "entire organization", "whole company", "entire company",
+    "every team", "all teams", "several teams", "multiple teams", "many teams", "every product", "all products",
+    "product group", "department", "division", "multi-year", "roadmap",
+    # authority over people and direction
+    "hired", "managed", "promoted", "in charge of", "accountable for", "set the direction",
+    "set this direction", "set the strategy", "owned the strategy", "platform strategy",
+)
+"""Words that claim scope or seniority. A claim may use one only when the speaker said it (or its stem): feedback
+that promotes the candidate ("as the director of the whole organisation") is a classic unfaithful embellishment."""
+_SCOPE_PATTERNS = [(term, re.compile(r"(?<![\w-])" + r"\w*\s+".join(re.escape(stem(part)) for part in term.split())
+                                     + r"\w*", re.IGNORECASE)) for term in SCOPE_TERMS]
+
+
+def scope_terms(text: str) -> list[str]:
+    """The scope and seniority terms of SCOPE_TERMS that the text uses (by stem, so 'managing' counts as managed)."""
+    return [term for term, pattern in _SCOPE_PATTERNS if pattern.search(text)]

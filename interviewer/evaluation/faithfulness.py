@@ -7,7 +7,8 @@ claim goes through the checks below and is "supported" only when it passes all o
    a near-verbatim quote (token or character similarity >= 0.85) passes with a "near-verbatim" flag;
 2. attribution: a quote given as the candidate's was not said by the interviewer;
 3. negation: the claim keeps the negation of the candidate's clause around the quote, and adds none;
-4. numbers and technologies in the claim were said by the candidate (in the cited turns when cited);
+4. numbers, technologies and scope or seniority terms in the claim were said by the candidate (in the cited turns
+   when cited);
 5. support: an `EntailmentBackend` gives the probability that the candidate's words support the claim (>= 0.5);
 6. absence claims ("never discussed X") hold against every candidate turn.
 
@@ -34,6 +35,7 @@ from interviewer.evaluation.claim_text import (
     find_quotes,
     negations,
     numbers_in,
+    scope_terms,
     split_claims,
     spoken_numbers,
     stem,
@@ -235,7 +237,7 @@ def claims_from_feedback(feedback_text: str) -> list[CheckedInput]:
                 where = ".".join(str(part) for part in first["loc"])
                 raise UserError(f"the feedback is JSON but not our Feedback format ({where}: {first['msg']})") from None
             return _feedback_claims(feedback)
-    return [_text_claim(text) for text in split_claims(feedback_text)]
+    return [text_claim(text) for text in split_claims(feedback_text)]
 
 
 def _feedback_claims(feedback: Feedback) -> list[CheckedInput]:
@@ -256,7 +258,7 @@ def _feedback_claims(feedback: Feedback) -> list[CheckedInput]:
     return out
 
 
-def _text_claim(text: str) -> CheckedInput:
+def text_claim(text: str) -> CheckedInput:
     speaker: Role = "interviewer" if _INTERVIEWER_SUBJECT.match(text) else "candidate"
     found = find_quotes(text)
     references = turn_references(text)
@@ -466,7 +468,7 @@ def _check(claim: CheckedInput, context: _Context) -> ClaimCheck:
             reasons.append("judgment without evidence")
         flags.append("judgment: held to its cited evidence (checks 1-2), its wording is a grade, not a claim")
     else:
-        reasons += _check_numbers_and_technologies(claim, cited, context)
+        reasons += _check_specifics(claim, cited, context)
         reasons += _check_negation(claim, own_pairs, cited, context)
         reasons += _check_support(claim, own_hits, cited, context, result)
     result.reasons = reasons
@@ -495,14 +497,17 @@ def _scope(claim: CheckedInput, cited: list[int], context: _Context) -> str:
     return "\n".join(turn.text for turn in turns)
 
 
-def _check_numbers_and_technologies(claim: CheckedInput, cited: list[int], context: _Context) -> list[str]:
-    """Check 4: every number and named technology of the claim is in the speaker's words (cited turns if any)."""
+def _check_specifics(claim: CheckedInput, cited: list[int], context: _Context) -> list[str]:
+    """Check 4: every number, named technology and scope or seniority term of the claim is in the speaker's words
+    (the cited turns if any)."""
     text = _claim_words(claim)
     words = _scope(claim, cited, context)
     said = spoken_numbers(words)
     reasons = [f"number not said: {number.surface}" for number in numbers_in(text)
                if not any(number.matches(other) for other in said)]
     reasons += [f"technology not said: {name}" for name in technologies_in(text) if not technology_said(name, words)]
+    said_scope = set(scope_terms(words))
+    reasons += [f"scope or seniority not said: {term}" for term in scope_terms(text) if term not in said_scope]
     return list(dict.fromkeys(reasons))
 
 

@@ -134,9 +134,9 @@ def judge_transcript(
     flags = flags_for(find_injections(transcript))
     clean = without_injections(transcript)
     detection = detector.detect(clean)
-    system = load_prompt("judge", prompt_overrides).render(
+    system = load_prompt("feedback", prompt_overrides).render(
         round_title=ROUND_TITLES[rubric.round.value], level=target.value, rubric=rubric_text(rubric))
-    repair = load_prompt("judge_repair", prompt_overrides)
+    repair = load_prompt("feedback_repair", prompt_overrides)
     messages: list[Message] = [{"role": "user", "content": f"The transcript:\n\n{transcript_text(clean)}"}]
     output = _parse(model, messages, system)
     threshold = detector.policy.absence_threshold

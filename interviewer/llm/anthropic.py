@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from interviewer.llm.base import Message, ModelOutputError, Schema, Usage, unavailable
 
 MAX_TOKENS = 1024
+STRUCTURED_MAX_TOKENS = 4096
 TOOL = "submit"
 
 
@@ -33,6 +34,8 @@ class AnthropicModel:
         self.name = f"anthropic/{model}"
         self.usage = Usage()
         self._model = model
+        self.parameters = {"base_url": base_url, "max_tokens": MAX_TOKENS,
+                           "structured_max_tokens": STRUCTURED_MAX_TOKENS}
         self._errors = (anthropic.APIError,)
         self._client: Any = anthropic.Anthropic(api_key=api_key, base_url=base_url, timeout=timeout,
                                            max_retries=max_retries)
@@ -87,7 +90,7 @@ class AnthropicModel:
                 "input_schema": schema.model_json_schema()}
         try:
             response = self._client.messages.create(
-                model=self._model, max_tokens=4096, system=self._system(system),
+                model=self._model, max_tokens=STRUCTURED_MAX_TOKENS, system=self._system(system),
                 messages=alternate(messages), tools=[tool],
                 tool_choice={"type": "tool", "name": TOOL})
         except self._errors as error:

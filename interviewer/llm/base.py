@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -34,12 +35,14 @@ class Usage:
     prompt_tokens: int = 0
     cached_tokens: int = 0
     completion_tokens: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, prompt: int, completion: int, cached: int = 0) -> None:
-        self.calls += 1
-        self.prompt_tokens += prompt
-        self.completion_tokens += completion
-        self.cached_tokens += cached
+        with self._lock:  # eval runs call one model from many threads
+            self.calls += 1
+            self.prompt_tokens += prompt
+            self.completion_tokens += completion
+            self.cached_tokens += cached
 
 
 def unavailable(name: str, error: Exception) -> ModelError:
@@ -64,6 +67,8 @@ def usage_line(name: str, usage: Usage, prices: dict[str, Any]) -> str:
 class Model(Protocol):
     name: str
     usage: Usage
+    parameters: dict[str, Any]
+    """What besides the messages shapes an answer (token limits, server): part of the model-call cache key."""
 
     def complete(self, messages: list[Message], *, system: str) -> str: ...
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from interviewer.llm.base import Message, ModelOutputError, Schema, Usage, unavailable
 
 MAX_TOKENS = 1024
+STRUCTURED_MAX_TOKENS = 4096
 
 
 class OpenAIModel:
@@ -20,6 +21,8 @@ class OpenAIModel:
         self.name = f"openai/{model}"
         self.usage = Usage()
         self._model = model
+        self.parameters = {"base_url": base_url, "max_tokens": MAX_TOKENS,
+                           "structured_max_tokens": STRUCTURED_MAX_TOKENS}
         self._errors = (openai.APIError,)
         self._client: Any = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
 
@@ -69,7 +72,7 @@ class OpenAIModel:
                            "json_schema": {"name": schema.__name__, "schema": schema.model_json_schema()}}
         try:
             response = self._client.chat.completions.create(
-                model=self._model, messages=self._messages(messages, system), max_tokens=4096,
+                model=self._model, messages=self._messages(messages, system), max_tokens=STRUCTURED_MAX_TOKENS,
                 response_format=response_format)
         except self._errors as error:
             raise unavailable(self.name, error) from None

@@ -29,6 +29,7 @@ class ScriptedModel:
     default: str = "Tell me more about that."
     name: str = "scripted/test"
     usage: Usage = field(default_factory=Usage)
+    parameters: dict[str, Any] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
 
     def _next(self, verb: str, messages: list[Message], system: str) -> Any:
