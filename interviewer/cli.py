@@ -369,6 +369,9 @@ def eval_run(suite_path: Path, prompts: tuple[str, ...], model: str | None, base
     click.echo(f"Run saved in {folder} (run.json, report.md, report.html)", err=True)
     if result.cache is not None:
         click.echo(f"model-call cache: {result.cache['hits']} hits, {result.cache['misses']} misses", err=True)
+        if replay and result.cache["misses"]:
+            click.echo(f"interviewer: {result.cache['misses']} model calls were not in the cache: those cases were "
+                       "graded offline or left undecided", err=True)
     if language_model is not None:
         _report_usage(language_model)
     if not result.passed:

@@ -420,6 +420,8 @@ class _Handler(BaseHTTPRequestHandler):
             if self._client_gone() or fake._stop.is_set():
                 raise _DropConnection  # the client timed out: do not use up a scripted reply
             name = None
+        if fake.latency > 0 and fake._stop.wait(fake.latency):
+            raise _DropConnection
         reply = fake._next_reply(call.body)
         text = reply
         if call.tool is None and call.structured and name == "malformed" and not call.stream:
@@ -602,6 +604,7 @@ class FakeLLMServer:
         requests: list of (path, lower-cased headers dict, parsed JSON body) for every request, faulted or not.
         prompt_tokens: list of prompt token counts, one per entry of ``requests``.
         slow_seconds: how long a "slow" fault without a parameter sleeps.
+        latency: seconds every answered request waits before its reply (a model's think time, for benchmarks).
         cached_tokens: reported as OpenAI ``prompt_tokens_details.cached_tokens`` / Anthropic
             ``cache_read_input_tokens``.
     """
@@ -612,6 +615,7 @@ class FakeLLMServer:
         *,
         slow_seconds: float = 5.0,
         cached_tokens: int = 0,
+        latency: float = 0.0,
     ) -> None:
         self.replies: deque[str] = deque()
         self.faults: deque[str | tuple[str, Any]] = deque()
@@ -620,6 +624,7 @@ class FakeLLMServer:
         self.prompt_tokens: list[int] = []
         self.slow_seconds = slow_seconds
         self.cached_tokens = cached_tokens
+        self.latency = latency
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._connections: set[socket.socket] = set()

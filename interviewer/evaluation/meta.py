@@ -17,8 +17,8 @@ from interviewer.evaluation.claim_text import technologies_in, technology_said
 from interviewer.rag.corpus import load_yaml
 from interviewer.types import LabelledTranscript, Strict, Transcript
 
-EDIT_TYPES = ("true", "paraphrase", "negation", "number", "technology", "seniority", "speaker-swap",
-              "invented-topic", "true-absence", "false-absence")
+EDIT_TYPES = ("true", "paraphrase", "negation", "number", "technology", "seniority", "seniority-heldout",
+              "speaker-swap", "invented-topic", "true-absence", "false-absence")
 """In report order. Claims of the first two and of true-absence are supported; the others are not."""
 SUPPORTED_EDITS = frozenset({"true", "paraphrase", "true-absence"})
 SPEAKER_SWAPS_PER_TRANSCRIPT = 3
@@ -43,6 +43,8 @@ class Edits(Strict):
     fallback_technologies: list[str]
     invented_topics: dict[str, list[str]]
     seniority_inflations: list[str]
+    heldout_seniority_inflations: list[str] = []
+    """Inflations written without sight of the checker's scope terms (reported as their own edit type)."""
 
 
 class MetaClaim(Strict):
@@ -84,8 +86,9 @@ def build_claims(seeds: list[Seed], samples: dict[str, LabelledTranscript], edit
         sample = samples[name]
         spoken = _candidate_words(sample.transcript)
         made: list[tuple[str, str, bool]] = []
-        for index, seed in enumerate(group):
-            made += [(edit, text, edit in SUPPORTED_EDITS) for edit, text in _seed_edits(seed, index, spoken, edits)]
+        for seed in group:
+            number = seeds.index(seed)  # edits rotate over all seeds, so every listed edit is used
+            made += [(edit, text, edit in SUPPORTED_EDITS) for edit, text in _seed_edits(seed, number, spoken, edits)]
         made += [("speaker-swap", text, False) for text in _speaker_swaps(sample.transcript, spoken)]
         topics = edits.invented_topics.get(sample.round.value, [])
         candidate_turns = [turn.id for turn in sample.transcript.turns if turn.role == "candidate"]
@@ -126,6 +129,9 @@ def _seed_edits(seed: Seed, index: int, spoken: str, edits: Edits) -> list[tuple
         out.append(("technology", _cite(swapped, seed)))
     inflation = edits.seniority_inflations[index % len(edits.seniority_inflations)]
     out.append(("seniority", _cite(seed.claim.rstrip(". ") + inflation, seed)))
+    if edits.heldout_seniority_inflations:
+        heldout = edits.heldout_seniority_inflations[index % len(edits.heldout_seniority_inflations)]
+        out.append(("seniority-heldout", _cite(seed.claim.rstrip(". ") + heldout, seed)))
     return out
 
 

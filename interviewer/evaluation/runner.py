@@ -137,8 +137,9 @@ class Runner:
         samples = {sample.id: sample for sample in self.catalog.samples}
         claims = meta.build_claims(meta.load_seeds(suite.path(suite.seeds)), samples,
                                    meta.load_edits(suite.path(suite.edits)))
+        size = 1 if self.model is not None else CLAIMS_PER_TASK  # a model waits on the network: one call per task
         tasks = [chunk for name in dict.fromkeys(claim.transcript for claim in claims)
-                 for chunk in _chunks([claim for claim in claims if claim.transcript == name], CLAIMS_PER_TASK)]
+                 for chunk in _chunks([claim for claim in claims if claim.transcript == name], size)]
 
         def check(chunk: list[meta.MetaClaim]) -> list[dict[str, Any]]:
             transcript = samples[chunk[0].transcript].transcript

@@ -100,3 +100,28 @@ def verify_claim(transcript: Transcript, claim: Claim) -> bool:
     if claim.kind == "absence":
         return claim.verified
     return bool(claim.evidence) and all(quote_in_turn(transcript, e) for e in claim.evidence)
+
+
+REPORTED_WORDS = 25
+_SENTENCE_OPENERS = set("""so then okay ok well and but if for the a an it its this that these those there when
+while we our yes no yeah first next after before once since because also now right sure each every most some all
+to in on at with what which how why where one two""".split())
+_FIRST_PERSON = [(re.compile(rf"\b{first}\b"), third) for first, third in [
+    ("I'd", "they'd"), ("I'll", "they'll"), ("I'm", "they're"), ("I've", "they've"), ("I was", "they were"),
+    ("I am", "they are"), ("I", "they"), ("myself", "themselves"), ("my", "their"), ("My", "Their"), ("me", "them"),
+    ("we'd", "they'd"), ("we'll", "they'll"), ("we're", "they're"), ("we've", "they've"), ("we", "they"),
+    ("We'd", "They'd"), ("We'll", "They'll"), ("We're", "They're"), ("We've", "They've"), ("We", "They"),
+    ("our", "their"), ("Our", "Their"), ("us", "them"),
+]]
+
+
+def reported(quote: str, limit: int = REPORTED_WORDS) -> str:
+    """The candidate's words in the third person, for a claim's text: "I'd shard by user" -> "they'd shard by
+    user"; cut at `limit` words with an ellipsis."""
+    words = " ".join(quote.split()).lstrip("-*• ").rstrip(".!?:;,").split(" ")
+    if words and words[0].strip(",").lower() in _SENTENCE_OPENERS:
+        words[0] = words[0].lower()  # "So, we" -> "so, they"; "Redis holds" keeps its capital
+    text = " ".join(words[:limit]) + (" …" if len(words) > limit else "")
+    for pattern, replacement in _FIRST_PERSON:
+        text = pattern.sub(replacement, text)
+    return text

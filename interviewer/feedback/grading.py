@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from interviewer.feedback.code_evidence import apply_code_run, latest_code_run
 from interviewer.feedback.detector import Detection, GradingPolicy, SignalDetector, SignalResult
-from interviewer.feedback.evidence import verify_claim
+from interviewer.feedback.evidence import reported, verify_claim
 from interviewer.feedback.injection import find_injections, flags_for
 from interviewer.types import (
     Claim,
@@ -177,15 +177,19 @@ def _quotes(result: SignalResult, policy: GradingPolicy) -> list[Evidence]:
 
 
 def _observation(signal: Signal, result: SignalResult, dimension: Dimension, policy: GradingPolicy) -> Claim:
+    """"<signal> (<bar> bar): the candidate said <their best sentence, in the third person>", so the claim states
+    what was said, not only which rubric label it earned."""
     bar = "strategy" if signal.bar == "strategy" else "execution"
+    evidence = _quotes(result, policy)
+    said = f": the candidate said {reported(evidence[0].quote)}" if evidence else ""
     if result.hint_only:
-        text = f"{signal.name} ({bar} bar), but only after a hint"
+        text = f"{signal.name} ({bar} bar), but only after a hint{said}"
         polarity = "improvement"
     else:
-        text = f"{signal.name} ({bar} bar)"
+        text = f"{signal.name} ({bar} bar){said}"
         polarity = "strength"
     return Claim(text=text, dimension=dimension.id, polarity=polarity, kind="observation",
-                 signal=signal.id, evidence=_quotes(result, policy))
+                 signal=signal.id, evidence=evidence)
 
 
 def _gap_claim(
@@ -200,8 +204,9 @@ def _gap_claim(
     nearest = _nearest(result)
     if nearest is None:
         return None
-    return Claim(text=f"Touched on {signal.name.lower()} without showing it clearly", dimension=dimension.id,
-                 polarity="improvement", kind="observation", signal=signal.id, evidence=[nearest])
+    return Claim(text=f"Touched on {signal.name.lower()} without showing it clearly: the candidate said "
+                      f"{reported(nearest.quote)}", dimension=dimension.id, polarity="improvement",
+                 kind="observation", signal=signal.id, evidence=[nearest])
 
 
 def _nearest(result: SignalResult) -> Evidence | None:

@@ -19,6 +19,10 @@ Schema = TypeVar("Schema", bound=BaseModel)
 
 DEFAULT_MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-3-5-haiku-latest"}
 KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+MAX_TOKENS = 1024
+STRUCTURED_MAX_TOKENS = 4096
+GENERATION_PARAMETERS = {"max_tokens": MAX_TOKENS, "structured_max_tokens": STRUCTURED_MAX_TOKENS}
+"""What every provider adapter sends besides the messages; part of the model-call cache key."""
 
 
 class ModelError(Exception):

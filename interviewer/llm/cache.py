@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from interviewer.llm.base import Message, Model, ModelError, Schema
+from interviewer.llm.base import GENERATION_PARAMETERS, Message, Model, ModelError, Schema, Usage
 
 
 class CacheMiss(ModelError):
@@ -31,22 +31,18 @@ class CachedModel:
             raise ValueError("a replay-only cache needs the model's name")
         self.inner = inner
         self.name = inner.name if inner is not None else str(name)
-        self.parameters: dict[str, Any] = dict(inner.parameters) if inner is not None else {}
+        self.parameters: dict[str, Any] = dict(inner.parameters if inner is not None else GENERATION_PARAMETERS)
         self.prompt_versions = dict(sorted((prompt_versions or {}).items()))
         self.hits = 0
         self.misses = 0
+        self.usage = inner.usage if inner is not None else Usage()
+        """The inner model's usage: cache hits cost nothing."""
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS calls (key TEXT PRIMARY KEY, answer TEXT NOT NULL)")
         self._db.commit()
-
-    @property
-    def usage(self):  # type: ignore[no-untyped-def]  # the inner model's usage: hits cost nothing
-        from interviewer.llm.base import Usage
-
-        return self.inner.usage if self.inner is not None else Usage()
 
     def key(self, verb: str, messages: list[Message], system: str, schema: str = "") -> str:
         payload = {"model": self.name, "parameters": self.parameters, "prompts": self.prompt_versions,

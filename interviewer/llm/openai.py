@@ -8,10 +8,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from interviewer.llm.base import Message, ModelOutputError, Schema, Usage, unavailable
-
-MAX_TOKENS = 1024
-STRUCTURED_MAX_TOKENS = 4096
+from interviewer.llm.base import (
+    GENERATION_PARAMETERS,
+    MAX_TOKENS,
+    STRUCTURED_MAX_TOKENS,
+    Message,
+    ModelOutputError,
+    Schema,
+    Usage,
+    unavailable,
+)
 
 
 class OpenAIModel:
@@ -21,8 +27,7 @@ class OpenAIModel:
         self.name = f"openai/{model}"
         self.usage = Usage()
         self._model = model
-        self.parameters = {"base_url": base_url, "max_tokens": MAX_TOKENS,
-                           "structured_max_tokens": STRUCTURED_MAX_TOKENS}
+        self.parameters = dict(GENERATION_PARAMETERS)
         self._errors = (openai.APIError,)
         self._client: Any = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=max_retries)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from interviewer.llm.base import Message, ModelOutputError, Schema, Usage
+from interviewer.llm.base import GENERATION_PARAMETERS, Message, ModelOutputError, Schema, Usage
 
 
 @dataclass
@@ -29,7 +29,7 @@ class ScriptedModel:
     default: str = "Tell me more about that."
     name: str = "scripted/test"
     usage: Usage = field(default_factory=Usage)
-    parameters: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, Any] = field(default_factory=lambda: dict(GENERATION_PARAMETERS))
     calls: list[Call] = field(default_factory=list)
 
     def _next(self, verb: str, messages: list[Message], system: str) -> Any:
