@@ -15,6 +15,7 @@ from interviewer.llm.base import (
     ModelOutputError,
     Schema,
     Usage,
+    json_schema,
     unavailable,
 )
 
@@ -93,7 +94,7 @@ class AnthropicModel:
 
     def parse(self, messages: list[Message], schema: type[Schema], *, system: str) -> Schema:
         tool = {"name": TOOL, "description": f"Submit the {schema.__name__}.",
-                "input_schema": schema.model_json_schema()}
+                "input_schema": json_schema(schema)}
         try:
             response = self._client.messages.create(
                 model=self._model, max_tokens=STRUCTURED_MAX_TOKENS, system=self._system(system),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Iterator
@@ -23,6 +24,12 @@ MAX_TOKENS = 1024
 STRUCTURED_MAX_TOKENS = 4096
 GENERATION_PARAMETERS = {"max_tokens": MAX_TOKENS, "structured_max_tokens": STRUCTURED_MAX_TOKENS}
 """What every provider adapter sends besides the messages; part of the model-call cache key."""
+
+
+@functools.cache
+def json_schema(schema: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema of a structured-output type, built once per type (it is asked for on every call)."""
+    return schema.model_json_schema()
 
 
 class ModelError(Exception):

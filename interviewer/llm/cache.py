@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from interviewer.llm.base import GENERATION_PARAMETERS, Message, Model, ModelError, Schema, Usage
+from interviewer.llm.base import GENERATION_PARAMETERS, Message, Model, ModelError, Schema, Usage, json_schema
 
 
 class CacheMiss(ModelError):
@@ -41,6 +41,7 @@ class CachedModel:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # a cache: no fsync per answer (a crash loses a few, no more)
         self._db.execute("CREATE TABLE IF NOT EXISTS calls (key TEXT PRIMARY KEY, answer TEXT NOT NULL)")
         self._db.commit()
 
@@ -91,7 +92,7 @@ class CachedModel:
         self._put(key, "".join(pieces))
 
     def parse(self, messages: list[Message], schema: type[Schema], *, system: str) -> Schema:
-        schema_text = json.dumps(schema.model_json_schema(), sort_keys=True)
+        schema_text = json.dumps(json_schema(schema), sort_keys=True)
         key = self.key("parse", messages, system, schema_text)
         cached = self._get(key)
         if cached is not None:

@@ -16,6 +16,7 @@ from interviewer.llm.base import (
     ModelOutputError,
     Schema,
     Usage,
+    json_schema,
     unavailable,
 )
 
@@ -74,7 +75,7 @@ class OpenAIModel:
 
     def parse(self, messages: list[Message], schema: type[Schema], *, system: str) -> Schema:
         response_format = {"type": "json_schema",
-                           "json_schema": {"name": schema.__name__, "schema": schema.model_json_schema()}}
+                           "json_schema": {"name": schema.__name__, "schema": json_schema(schema)}}
         try:
             response = self._client.chat.completions.create(
                 model=self._model, messages=self._messages(messages, system), max_tokens=STRUCTURED_MAX_TOKENS,
