@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from interviewer.catalog import load_catalog  # noqa: E402
 from interviewer.config import get_settings  # noqa: E402
-from interviewer.evaluation.entailment import OfflineEntailment  # noqa: E402
 from interviewer.evaluation import meta  # noqa: E402
+from interviewer.evaluation.entailment import OfflineEntailment  # noqa: E402
 from interviewer.evaluation.faithfulness import check_claims, check_feedback, text_claim  # noqa: E402
 from interviewer.feedback.detector import SignalDetector  # noqa: E402
 from interviewer.feedback.grading import grade_transcript  # noqa: E402

@@ -1,7 +1,8 @@
 """Eval-run concurrency against a model with latency: the loopback OpenAI-compatible server (tests/fake_llm.py,
-in its own process, as a real server would be) answers every call after 200 ms; 80 faithfulness verdicts go through the real OpenAI SDK client, the on-disk
-model-call cache (cold) and the eval runner's bounded thread pool at concurrency 16. Ideal: 16 / 0.2 s = 80 calls/s.
-Target: >= 75% of ideal. A second pass over the same claims shows the cache answering instead.
+in its own process, as a real server would be) answers every call after 200 ms; 80 faithfulness verdicts go
+through the real OpenAI SDK client, the on-disk model-call cache (cold) and the eval runner's bounded thread pool
+at concurrency 16. Ideal: 16 / 0.2 s = 80 calls/s. Target: >= 75% of ideal. A second pass over the same claims
+shows the cache answering instead.
 
     .venv/bin/python bench/eval_concurrency.py
 """
@@ -13,9 +14,9 @@ import multiprocessing
 import sys
 import tempfile
 import time
-from pathlib import Path
 from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event
+from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent

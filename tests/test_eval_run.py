@@ -22,9 +22,9 @@ from interviewer.config import REPO_ROOT, Settings
 from interviewer.errors import UserError
 from interviewer.evaluation import meta, scripted
 from interviewer.evaluation.entailment import EntailmentVerdict, OfflineEntailment
-from interviewer.evaluation.runner import Metric, RunResult, Runner, compare_runs
+from interviewer.evaluation.runner import Metric, Runner, RunResult, compare_runs
 from interviewer.evaluation.suite import load_suite
-from interviewer.llm.cache import CacheMiss, CachedModel
+from interviewer.llm.cache import CachedModel, CacheMiss
 from interviewer.llm.scripted import ScriptedModel
 from interviewer.rag.embeddings import Embedder
 
@@ -90,7 +90,8 @@ def test_a_number_edit_changes_the_number_and_a_technology_edit_the_technology()
 
 def test_the_checker_suite_scores_a_subset(tmp_path: Path, catalog: Catalog, embedder: Embedder) -> None:
     seeds = meta.load_seeds(EVALS / "data" / "checker_seeds.yaml")
-    subset = [seed.model_dump() for seed in seeds if seed.transcript in {"sd-l5-rate-limiter", "beh-l6-cross-team-influence"}]
+    chosen = {"sd-l5-rate-limiter", "beh-l6-cross-team-influence"}
+    subset = [seed.model_dump() for seed in seeds if seed.transcript in chosen]
     (tmp_path / "seeds.yaml").write_text(yaml.safe_dump({"seeds": subset}))
     suite_file = tmp_path / "checker.yaml"
     suite_file.write_text(f"name: mini\nkind: checker\nseeds: seeds.yaml\nedits: {EVALS / 'data' / 'edits.yaml'}\n"
@@ -132,7 +133,7 @@ def test_the_shipped_suites_load() -> None:
             assert suite.candidate_files()
 
 
-# --- scripted candidates ------------------------------------------------------------------------------------------------
+# --- scripted candidates ----------------------------------------------------------------------------------------------
 
 
 def test_a_planted_gap_removes_its_answers(catalog: Catalog) -> None:

@@ -44,6 +44,8 @@ class GradingPolicy(Strict):
     detect_threshold: float
     absence_threshold: float
     touch_threshold: float
+    touch_threshold_by_round: dict[str, float] = {}
+    """Rounds whose answers sit near every dimension without addressing it (behavioral: every answer is a story)."""
     support_floor: float
     top_floor: float
     top_margin: float
@@ -54,6 +56,10 @@ class GradingPolicy(Strict):
     dimension: DimensionPolicy
     levels: dict[str, LevelBar]
     verdict: VerdictCuts
+
+
+    def touch_for(self, round_: str) -> float:
+        return self.touch_threshold_by_round.get(round_, self.touch_threshold)
 
 
 @cache

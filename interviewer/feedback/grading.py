@@ -119,7 +119,7 @@ def _grade_dimension(
     claims += [c for s in signals if not results[s.id].shown
                if (c := _gap_claim(s, results[s.id], dimension, policy, target)) is not None]
     touched = max(detection.touched[s.id] for s in signals)
-    if not shown and touched < policy.touch_threshold:
+    if not shown and touched < policy.touch_for(rubric.round.value):
         return DimensionGrade(dimension=dimension.id, name=dimension.name, score=None,
                               rationale="Insufficient evidence: neither side discussed this dimension.",
                               signals_missing=missing, claims=[])
