@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from interviewer.catalog import Catalog
 from interviewer.config import Settings
+from interviewer.errors import UserError
 from interviewer.evaluation import meta, scripted
 from interviewer.evaluation.entailment import EntailmentBackend
 from interviewer.evaluation.faithfulness import check_claims, claims_from_feedback, text_claim
@@ -164,7 +165,8 @@ class Runner:
 
     # --- feedback on labelled transcripts
 
-    def _feedback(self, suite: Suite, workers: int) -> tuple[list[Metric], list[dict[str, Any]], dict[str, Any]]:
+    def _feedback(self, suite: Suite, workers: int) -> tuple[list[Metric], list[dict[str, Any]],
+                                                              dict[str, Any] | None]:
         items: list[_Item] = []
         wanted = suite.samples
         for sample in self.catalog.samples:
@@ -173,8 +175,6 @@ class Runner:
         if isinstance(wanted, list):
             missing = set(wanted) - {item.id for item in items}
             if missing:
-                from interviewer.errors import UserError
-
                 raise UserError(f"suite {suite.name}: unknown samples {sorted(missing)}")
         gaps = scripted.load_gaps(suite.path(suite.gaps), self.catalog) if suite.gaps else None
         variants = [variant for path in suite.candidate_files()
@@ -221,7 +221,7 @@ class Runner:
         return case
 
     def _feedback_metrics(self, cases: list[dict[str, Any]]) -> tuple[list[Metric], list[dict[str, Any]],
-                                                                        dict[str, Any]]:
+                                                                        dict[str, Any] | None]:
         graded = [case for case in cases if "predicted" in case]
         labelled = [case for case in graded if case.get("label")]
         metrics = [_mean_metric("faithfulness", graded, "faithfulness"),
@@ -248,7 +248,7 @@ class Runner:
         confusion = {"categories": LEVELS,
                      "matrix": confusion_matrix([c["predicted"] for c in labelled], [c["label"] for c in labelled],
                                                 LEVELS)} if labelled else None
-        return [metric for metric in metrics if metric.n], cases, confusion or {}
+        return [metric for metric in metrics if metric.n], cases, confusion
 
 
 @dataclass(frozen=True)
