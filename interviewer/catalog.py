@@ -13,7 +13,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from interviewer.errors import UserError
+from interviewer.errors import UserError, first_problem
 from interviewer.rag.corpus import CorpusFile, corpus_files, load_yaml
 from interviewer.transcripts import parse_plain
 from interviewer.types import (
@@ -131,9 +131,7 @@ def validate_data(model: type[Model], data: dict[str, Any], where: str) -> Model
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        location = ".".join(str(part) for part in first["loc"])
-        raise UserError(f"{where}: {location}: {first['msg']}") from None
+        raise UserError(f"{where}: {first_problem(error)}") from None
 
 
 def _load_phases(path: Path) -> dict[Round, list[Phase]]:

@@ -12,7 +12,7 @@ from platformdirs import user_data_dir
 from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from interviewer.errors import UserError
+from interviewer.errors import UserError, first_problem
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,5 +85,4 @@ def get_settings() -> Settings:
     try:
         return Settings(**{**from_file, "home": settings.home})
     except ValidationError as error:
-        first = error.errors()[0]
-        raise UserError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        raise UserError(f"{path}: {first_problem(error)}") from None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from interviewer.errors import UserError
+from interviewer.errors import UserError, first_problem
 from interviewer.types import TRANSCRIPT_SCHEMA_VERSION, Role, Transcript, Turn
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -68,9 +68,7 @@ def _parse_json(text: str, path: Path) -> Transcript:
     try:
         transcript = Transcript.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise UserError(f"{path}: invalid transcript at {where}: {first['msg']}") from None
+        raise UserError(f"{path}: invalid transcript at {first_problem(error)}") from None
     _require_both_roles(transcript, str(path))
     return transcript
 

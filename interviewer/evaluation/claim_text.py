@@ -3,6 +3,7 @@ references, numbers, technology names and negations found in a claim or in the c
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -574,6 +575,8 @@ _SCOPE_PATTERNS = [(term, re.compile(r"(?<![\w-])" + r"\w*\s+".join(re.escape(st
                                      + r"\w*", re.IGNORECASE)) for term in SCOPE_TERMS]
 
 
-def scope_terms(text: str) -> list[str]:
-    """The scope and seniority terms of SCOPE_TERMS that the text uses (by stem, so 'managing' counts as managed)."""
-    return [term for term, pattern in _SCOPE_PATTERNS if pattern.search(text)]
+@functools.lru_cache(maxsize=64)
+def scope_terms(text: str) -> tuple[str, ...]:
+    """The scope and seniority terms of SCOPE_TERMS that the text uses (by stem, so 'managing' counts as managed).
+    Cached: every uncited claim is held to the same candidate words."""
+    return tuple(term for term, pattern in _SCOPE_PATTERNS if pattern.search(text))

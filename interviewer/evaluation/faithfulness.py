@@ -26,7 +26,7 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from interviewer.errors import UserError
+from interviewer.errors import UserError, first_problem
 from interviewer.evaluation.claim_text import (
     blank_spans,
     clause_span,
@@ -233,9 +233,7 @@ def claims_from_feedback(feedback_text: str) -> list[CheckedInput]:
             try:
                 feedback = Feedback.model_validate(data)
             except ValidationError as error:
-                first = error.errors()[0]
-                where = ".".join(str(part) for part in first["loc"])
-                raise UserError(f"the feedback is JSON but not our Feedback format ({where}: {first['msg']})") from None
+                raise UserError(f"the feedback is JSON but not our Feedback format ({first_problem(error)})") from None
             return _feedback_claims(feedback)
     return [text_claim(text) for text in split_claims(feedback_text)]
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from interviewer.catalog import validate_data
 from interviewer.errors import UserError
 from interviewer.evaluation.claim_text import technologies_in, technology_said
-from interviewer.rag.corpus import load_yaml
+from interviewer.rag.corpus import read_yaml_file
 from interviewer.types import LabelledTranscript, Strict, Transcript
 
 EDIT_TYPES = ("true", "paraphrase", "negation", "number", "technology", "seniority", "seniority-heldout",
@@ -56,38 +57,30 @@ class MetaClaim(Strict):
     """The label: whether the transcript supports the claim."""
 
 
-def _read(path: Path) -> object:
-    try:
-        return load_yaml(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UserError(f"cannot read {path}: {error.strerror}") from None
-
-
 def load_seeds(path: Path) -> list[Seed]:
-    data = _read(path)
+    data = read_yaml_file(path, "seeds file")
     if not isinstance(data, dict) or not isinstance(data.get("seeds"), list):
         raise UserError(f"{path}: expected a mapping with a 'seeds' list")
-    return [Seed.model_validate(item) for item in data["seeds"]]
+    return [validate_data(Seed, item, f"{path}: seed {index}") for index, item in enumerate(data["seeds"])]
 
 
 def load_edits(path: Path) -> Edits:
-    return Edits.model_validate(_read(path))
+    return validate_data(Edits, read_yaml_file(path, "edits file"), str(path))
 
 
 def build_claims(seeds: list[Seed], samples: dict[str, LabelledTranscript], edits: Edits) -> list[MetaClaim]:
     """Every labelled claim, in a stable order: by transcript (seed order), then by edit type."""
     claims: list[MetaClaim] = []
-    by_transcript: dict[str, list[Seed]] = {}
-    for seed in seeds:
+    by_transcript: dict[str, list[tuple[int, Seed]]] = {}
+    for number, seed in enumerate(seeds):  # edits rotate over all seeds, so every listed edit is used
         if seed.transcript not in samples:
             raise UserError(f"seed for unknown transcript {seed.transcript!r}")
-        by_transcript.setdefault(seed.transcript, []).append(seed)
+        by_transcript.setdefault(seed.transcript, []).append((number, seed))
     for name, group in by_transcript.items():
         sample = samples[name]
         spoken = _candidate_words(sample.transcript)
         made: list[tuple[str, str, bool]] = []
-        for seed in group:
-            number = seeds.index(seed)  # edits rotate over all seeds, so every listed edit is used
+        for number, seed in group:
             made += [(edit, text, edit in SUPPORTED_EDITS) for edit, text in _seed_edits(seed, number, spoken, edits)]
         made += [("speaker-swap", text, False) for text in _speaker_swaps(sample.transcript, spoken)]
         topics = edits.invented_topics.get(sample.round.value, [])
@@ -96,7 +89,7 @@ def build_claims(seeds: list[Seed], samples: dict[str, LabelledTranscript], edit
             turn = candidate_turns[(index * 7) % len(candidate_turns)]
             made.append(("invented-topic", f"The candidate proposed {topic} (turn {turn}).", False))
             made.append(("true-absence", f"The candidate never discussed {topic}.", True))
-        named = [tech for seed in group for tech in technologies_in(seed.claim) if technology_said(tech, spoken)]
+        named = [tech for _, seed in group for tech in technologies_in(seed.claim) if technology_said(tech, spoken)]
         for tech in list(dict.fromkeys(named))[:2]:
             made.append(("false-absence", f"The candidate never mentioned {tech}.", False))
         counts: dict[str, int] = {}

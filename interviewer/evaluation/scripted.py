@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from interviewer.catalog import Catalog
+from interviewer.catalog import Catalog, validate_data
 from interviewer.config import Settings
 from interviewer.conversation import SPEAKING_WORDS_PER_SECOND, THINKING_SECONDS
 from interviewer.errors import UserError
 from interviewer.practice import Answer, Practice, Status
-from interviewer.rag.corpus import load_yaml
+from interviewer.rag.corpus import read_yaml_file
 from interviewer.rag.embeddings import Embedder
 from interviewer.session import SessionStore
 from interviewer.types import CompanyType, Level, Round, Strict, Transcript
@@ -63,15 +63,8 @@ class Variant:
     answers: list[str]
 
 
-def _read(path: Path) -> object:
-    try:
-        return load_yaml(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UserError(f"cannot read {path}: {error.strerror}") from None
-
-
 def load_candidate(path: Path, catalog: Catalog, gaps: GapCatalog) -> ScriptedCandidate:
-    candidate = ScriptedCandidate.model_validate(_read(path))
+    candidate = validate_data(ScriptedCandidate, read_yaml_file(path, "candidate"), str(path))
     if candidate.question not in catalog.questions:
         raise UserError(f"{path}: unknown question {candidate.question!r}")
     for answer in candidate.answers:
@@ -82,7 +75,7 @@ def load_candidate(path: Path, catalog: Catalog, gaps: GapCatalog) -> ScriptedCa
 
 
 def load_gaps(path: Path, catalog: Catalog) -> GapCatalog:
-    gaps = GapCatalog.model_validate(_read(path))
+    gaps = validate_data(GapCatalog, read_yaml_file(path, "gaps file"), str(path))
     for name, gap in gaps.gaps.items():
         for round_, signals in gap.signals.items():
             unknown = set(signals) - set(catalog.rubric(round_).signals)

@@ -17,10 +17,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError, model_validator
+from pydantic import model_validator
 
+from interviewer.catalog import validate_data
 from interviewer.errors import UserError
-from interviewer.rag.corpus import load_yaml
+from interviewer.rag.corpus import read_yaml_file
 from interviewer.types import Strict
 
 MAX_CONCURRENCY = 64
@@ -85,17 +86,7 @@ class Suite(Strict):
 
 
 def load_suite(path: Path) -> Suite:
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UserError(f"cannot read suite {path}: {error.strerror}") from None
-    except Exception as error:  # noqa: BLE001 - any YAML syntax error
-        raise UserError(f"suite {path} is not valid YAML: {str(error).splitlines()[0]}") from None
+    data = read_yaml_file(path, "suite")
     if not isinstance(data, dict):
         raise UserError(f"suite {path} must be a mapping")
-    try:
-        return Suite.model_validate({**data, "folder": path.resolve().parent})
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "suite"
-        raise UserError(f"suite {path}: {where}: {first['msg']}") from None
+    return validate_data(Suite, {**data, "folder": path.resolve().parent}, f"suite {path}")

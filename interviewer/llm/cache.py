@@ -35,8 +35,7 @@ class CachedModel:
         self.prompt_versions = dict(sorted((prompt_versions or {}).items()))
         self.hits = 0
         self.misses = 0
-        self.usage = inner.usage if inner is not None else Usage()
-        """The inner model's usage: cache hits cost nothing."""
+        self.usage = inner.usage if inner is not None else Usage()  # the inner model's: cache hits cost nothing
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
@@ -100,7 +99,3 @@ class CachedModel:
         answer = self._require_inner().parse(messages, schema, system=system)
         self._put(key, answer.model_dump_json())
         return answer
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()

@@ -20,6 +20,18 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=_LOADER)
 
 
+def read_yaml_file(path: Path, what: str = "file") -> Any:
+    """A YAML file's data; a missing file or bad YAML is one line ("cannot read suite evals/x.yaml: ...")."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot read {what} {path}: {error.strerror}") from None
+    try:
+        return load_yaml(text)
+    except yaml.YAMLError as error:
+        raise UserError(f"{what} {path} is not valid YAML: {str(error).splitlines()[0]}") from None
+
+
 _FRONT_MATTER = re.compile(r"\A---\s*\n(?P<meta>.*?)\n---\s*\n(?P<body>.*)\Z", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*$", re.MULTILINE)
 
