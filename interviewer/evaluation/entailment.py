@@ -52,7 +52,7 @@ class OfflineWeights(NamedTuple):
     bias: float
 
 
-OFFLINE_WEIGHTS = OfflineWeights(cosine=5.91, lexical=1.72, structural=4.82, bias=-7.91)
+OFFLINE_WEIGHTS = OfflineWeights(cosine=5.97, lexical=1.71, structural=4.83, bias=-7.94)
 """Weights and bias of the offline backend's logistic function over (cosine, lexical, structural). Calibrated by
 `fit_offline_weights(examples)` on the 74 labelled claims of `interviewer/data/faithfulness_calibration.yaml`
 (features from all-MiniLM-L6-v2, fp32); `calibrate_offline_weights(embedder)` reproduces them and

@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from interviewer.rag.onnx_model import OnnxEncoder, ensure_exported
+from interviewer.rag.onnx_model import MODEL_ID, OnnxEncoder, ensure_model
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
 
 _lock = threading.Lock()
@@ -31,12 +30,12 @@ _encoders: dict[Path, OnnxEncoder] = {}
 def _encoder(models: Path) -> OnnxEncoder:
     with _lock:
         if models not in _encoders:
-            _encoders[models] = OnnxEncoder(ensure_exported(models))
+            _encoders[models] = OnnxEncoder(ensure_model(models))
         return _encoders[models]
 
 
 def _key(text: str) -> str:
-    return hashlib.sha1(f"{MODEL_NAME}\x1f{text}".encode()).hexdigest()
+    return hashlib.sha1(f"{MODEL_ID}\x1f{text}".encode()).hexdigest()
 
 
 class Embedder:

@@ -16,6 +16,7 @@ from typing import Any
 from interviewer.rag.chunks import chunks_for
 from interviewer.rag.corpus import Chunk, corpus_files
 from interviewer.rag.embeddings import Embedder
+from interviewer.rag.onnx_model import MODEL_ID
 
 COLLECTION = "corpus"
 MANIFEST = "manifest.json"
@@ -56,10 +57,15 @@ def corpus_chunks(corpus: Path) -> list[Chunk]:
     return [chunk for file in corpus_files(corpus) for chunk in chunks_for(file)]
 
 
+def _vector_hash(chunk: Chunk) -> str:
+    """What a stored vector was made from: the chunk's content and the embedding model."""
+    return hashlib.sha256(f"{MODEL_ID}\x1f{chunk.content_hash}".encode()).hexdigest()
+
+
 def _manifest_hash(chunks: list[Chunk]) -> str:
     digest = hashlib.sha256()
     for chunk in sorted(chunks, key=lambda c: c.id):
-        digest.update(f"{chunk.id}\x1f{chunk.content_hash}\n".encode())
+        digest.update(f"{chunk.id}\x1f{_vector_hash(chunk)}\n".encode())
     return digest.hexdigest()
 
 
@@ -120,7 +126,8 @@ class CorpusIndex:
             }
             wanted = {chunk.id: chunk for chunk in chunks}
             stale = [chunk_id for chunk_id in stored if chunk_id not in wanted]
-            todo = [chunk for chunk in chunks if stored.get(chunk.id) != chunk.content_hash]
+            todo = [chunk for chunk in chunks if stored.get(chunk.id) != _vector_hash(chunk)]
+            todo.sort(key=lambda chunk: len(chunk.text))  # batches of similar length: less padding to embed
             if stale:
                 collection.delete(ids=stale)
             for start in range(0, len(todo), BATCH):
@@ -132,7 +139,7 @@ class CorpusIndex:
                     ids=[chunk.id for chunk in batch],
                     embeddings=vectors,
                     documents=[chunk.text for chunk in batch],
-                    metadatas=[{**chunk.metadata, "hash": chunk.content_hash} for chunk in batch],
+                    metadatas=[{**chunk.metadata, "hash": _vector_hash(chunk)} for chunk in batch],
                 )
                 if progress:
                     progress(min(start + BATCH, len(todo)), len(todo))
