@@ -12,7 +12,7 @@ import numpy as np
 import yaml
 
 from interviewer.feedback.evidence import Unit, candidate_units
-from interviewer.feedback.structure import STRUCTURAL
+from interviewer.feedback.structure import HINT_IS_THE_SIGNAL, STRUCTURAL
 from interviewer.rag.embeddings import Embedder
 from interviewer.types import Rubric, Strict, Transcript
 
@@ -125,6 +125,7 @@ class SignalDetector:
         self._examples, owners = signal_anchors(rubric)
         self._owners = np.array(owners)
         self._example_vectors: NDArray[np.float32] | None = None
+        self._structural_columns = [i for i, signal_id in enumerate(self.signal_ids) if signal_id in STRUCTURAL]
 
     def warm(self) -> None:
         """Embed the anchors now (off the hot path), not on the first detection."""
@@ -148,7 +149,9 @@ class SignalDetector:
         return out
 
     def _clear_winners(self, similarities: NDArray[np.float32]) -> NDArray[np.int64]:
-        """Per sentence, the signal it matches clearly best (top_floor, top_margin), or -1."""
+        """Per sentence, the signal it matches clearly best (top_floor, top_margin), or -1. A thought-process
+        signal is never won this way: it is about how the conversation went, which one sentence's closeness
+        to "corrects itself" or "thinks aloud" does not show (`structure.py` reads it)."""
         winners = np.full(len(similarities), -1, dtype=np.int64)
         if similarities.shape[0] == 0 or similarities.shape[1] < 2:
             return winners
@@ -156,6 +159,7 @@ class SignalDetector:
         top = similarities.argmax(axis=1)
         clear = (ranked[:, -1] >= self.policy.top_floor) & (ranked[:, -1] - ranked[:, -2] >= self.policy.top_margin)
         winners[clear] = top[clear]
+        winners[np.isin(winners, self._structural_columns)] = -1
         return winners
 
     def _cue_matrix(self, texts: list[str]) -> NDArray[np.float32]:
@@ -202,7 +206,7 @@ class SignalDetector:
                 result.shown = True
                 result.best = max(result.best, policy.detect_threshold)
                 result.support = [(unit, policy.detect_threshold) for unit in found]
-                result.hint_only = all(unit.after_hint for unit in found)
+                result.hint_only = signal_id not in HINT_IS_THE_SIGNAL and all(unit.after_hint for unit in found)
         interviewer_texts = [" ".join(t.text.split()[:INTERVIEWER_WORDS]) for t in transcript.turns
                              if t.role == "interviewer"]
         asked = self.similarities(interviewer_texts)
