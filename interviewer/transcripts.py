@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from interviewer.errors import UserError, first_problem
-from interviewer.types import TRANSCRIPT_SCHEMA_VERSION, Role, Transcript, Turn
+from interviewer.types import TRANSCRIPT_SCHEMA_VERSION, CompanyType, Level, Role, Round, Transcript, Turn
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -19,6 +19,10 @@ _SPEAKER_LINE = re.compile(
     rf"^\s*{_TIMESTAMP}(?:\*\*)?(?P<name>[A-Za-z][\w .'()\-]{{0,40}}?)(?:\*\*)?\s*{_TIMESTAMP}"
     rf"(?:\*\*)?:(?:\*\*)?\s?(?P<text>.*)$"
 )
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*\n", re.DOTALL)
+_FACT_LINE = re.compile(r"^\s*[-*]\s*(?P<key>Round|Level|Company|Question):\s*(?P<value>\S+)\s*$", re.IGNORECASE)
+_HINT_MARK = "*(hint)*"
+"""How `to_markdown` marks an interviewer turn given after the candidate asked for a hint."""
 _INTERVIEWER_NAMES = ("interviewer", "interviewer(s)", "host", "recruiter", "panel")
 _CANDIDATE_NAMES = ("candidate", "interviewee", "applicant", "me", "you")
 
@@ -30,7 +34,44 @@ def read_transcript(
     text = _read_text(path)
     if text.lstrip().startswith("{"):
         return _parse_json(text, path)
-    return parse_plain(text, interviewer=interviewer, candidate=candidate, source=str(path))
+    facts, body = _header(text)
+    transcript = parse_plain(body, interviewer=interviewer, candidate=candidate, source=str(path))
+    return transcript.model_copy(update=facts)
+
+
+def _header(text: str) -> tuple[dict[str, object], str]:
+    """Round, level, company and question stated before the first turn, as YAML front matter (the corpus'
+    samples) or as the fact lines `to_markdown` writes; and the text without the front matter. A value that is
+    not one of ours (a site's own "Level: senior") is left out, so the command's options decide."""
+    raw: dict[str, object] = {}
+    front = _FRONT_MATTER.match(text)
+    if front:
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(front.group("yaml"))
+        except yaml.YAMLError:
+            loaded = None
+        raw = loaded if isinstance(loaded, dict) else {}
+        text = text[front.end():]
+    else:
+        for line in text.splitlines():
+            if _SPEAKER_LINE.match(line):
+                break
+            fact = _FACT_LINE.match(line)
+            if fact:
+                raw[fact.group("key").lower()] = fact.group("value")
+    kinds: dict[str, type[Round] | type[Level] | type[CompanyType] | type[str]] = {
+        "round": Round, "level": Level, "company": CompanyType, "question": str}
+    facts: dict[str, object] = {}
+    for key, kind in kinds.items():
+        value = raw.get(key)
+        if isinstance(value, str):
+            try:
+                facts[key] = kind(value)
+            except ValueError:
+                continue
+    return facts, text
 
 
 def _read_text(path: Path) -> str:
@@ -105,7 +146,8 @@ def parse_plain(
     roles = assign_roles([name for name, _ in merged], [body for _, body in merged],
                          interviewer=interviewer, candidate=candidate, source=source)
     turns = [
-        Turn(id=index + 1, speaker=name, role=roles[name], text=body)
+        Turn(id=index + 1, speaker=name, role=roles[name], text=body.removeprefix(_HINT_MARK).lstrip(),
+             hint=roles[name] == "interviewer" and body.startswith(_HINT_MARK))
         for index, (name, body) in enumerate(merged)
     ]
     transcript = Transcript(turns=turns)
@@ -220,6 +262,6 @@ def to_markdown(transcript: Transcript) -> str:
     ]
     body = []
     for turn in transcript.turns:
-        mark = " *(hint)*" if turn.hint else ""
+        mark = f" {_HINT_MARK}" if turn.hint else ""
         body.append(f"**{turn.speaker}:**{mark} {turn.text}\n")
     return "\n".join(header + facts + ([""] if facts else []) + body)

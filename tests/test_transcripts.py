@@ -2,8 +2,10 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.config import REPO_ROOT
 from interviewer.errors import UserError
 from interviewer.transcripts import parse_plain, read_transcript, to_json, to_markdown
+from interviewer.types import CompanyType, Level, Round
 
 EXPORT = """Alex Kim: Thanks for joining. Today: design a URL shortener. How would you start?
 Sam Lee: First I'd ask about scale. How many links a month, and what's the read to write ratio?
@@ -93,6 +95,29 @@ def test_json_and_markdown_round_trip(tmp_path: Path) -> None:
     again = read_transcript(markdown_path)
     assert [(t.speaker, t.role, t.text) for t in again.turns] == [
         (t.speaker, t.role, t.text) for t in transcript.turns]
+
+
+def test_markdown_keeps_the_round_facts_and_hints(tmp_path: Path) -> None:
+    transcript = parse_plain(EXPORT).model_copy(update={
+        "round": Round.ML_CODING, "level": Level.L6, "company": CompanyType.STARTUP, "question": "code-kmeans"})
+    transcript.turns[2].hint = True
+    path = tmp_path / "t.md"
+    path.write_text(to_markdown(transcript))
+    again = read_transcript(path)
+    assert (again.round, again.level, again.company, again.question) == (
+        Round.ML_CODING, Level.L6, CompanyType.STARTUP, "code-kmeans")
+    assert [t.hint for t in again.turns] == [t.hint for t in transcript.turns]
+    assert [t.text for t in again.turns] == [t.text for t in transcript.turns]
+
+
+def test_a_corpus_sample_says_its_round_and_a_foreign_level_is_ignored(tmp_path: Path) -> None:
+    sample = read_transcript(REPO_ROOT / "rag_corpus/transcripts/ml-coding/code-l5-kmeans.md")
+    assert (sample.round, sample.level, sample.question) == (Round.ML_CODING, Level.L5, "code-kmeans")
+    assert sample.turns[0].speaker == "Interviewer"
+    foreign = tmp_path / "export.txt"
+    foreign.write_text("- Level: senior\n- Round: system-design\n" + EXPORT)
+    read = read_transcript(foreign)
+    assert (read.level, read.round) == (None, Round.SYSTEM_DESIGN)
 
 
 def test_pasted_code_and_labels_are_not_speakers() -> None:
