@@ -148,6 +148,31 @@ def test_an_invented_topic_fails(transcript: Transcript, backend: OfflineEntailm
     assert any(reason.startswith("not supported by the candidate's words") for reason in check.reasons)
 
 
+@pytest.mark.parametrize("inflation", [
+    ", with the whole engineering floor answering to them",  # no title, no scope word
+    ", having signed off every purchase order of the year",
+])
+def test_inflated_authority_fails_in_words_no_list_has(transcript: Transcript, backend: OfflineEntailment,
+                                                       inflation: str) -> None:
+    check = check_one(transcript, backend,
+                      f'The candidate put Redis in front of Postgres as a read-through cache{inflation} (turn 4).')
+    assert check.verdict == "unsupported"
+    assert any(reason.startswith("scope or seniority not said") for reason in check.reasons), check.reasons
+
+
+def test_authority_the_candidate_claimed_holds(backend: OfflineEntailment) -> None:
+    story = parse_plain("Interviewer: Tell me about a decision you owned.\nCandidate: I was the tech lead, and I "
+                        "persuaded the other two teams to adopt the shared feature store after a month of design "
+                        "reviews with them.\n")
+    check = check_one(story, backend, "The candidate persuaded two other teams to adopt a shared feature store, "
+                                      "as their tech lead (turn 2).")
+    assert check.verdict == "supported", check.reasons
+    labelled = check_one(story, backend, "Sets technical direction across the organisation (strategy bar): the "
+                                         "candidate said they persuaded the other two teams to adopt the shared "
+                                         "feature store (turn 2).")
+    assert not any(r.startswith("scope or seniority") for r in labelled.reasons), labelled.reasons  # a label
+
+
 def test_a_quote_that_is_not_in_the_transcript_fails(transcript: Transcript, backend: OfflineEntailment) -> None:
     check = check_one(transcript, backend, 'The candidate said "we shard the database by region" (turn 6).')
     assert check.verdict == "unsupported"

@@ -17,13 +17,16 @@ Undecidable claims (an absence whose topic is not recognised, a model that did n
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from importlib import resources
 from typing import Literal
 
+import numpy as np
 from pydantic import ValidationError
 
 from interviewer.errors import UserError, first_problem
@@ -84,6 +87,14 @@ ABSENCE_SIMILARITY = 0.55
 """A speaker's sentence this close (cosine) to the topic of an absence claim contradicts it."""
 NEGATION_SIMILARITY = 0.7
 """An uncited claim is held to the negation of the speaker's clause this close to it (cosine)."""
+AUTHORITY_SIMILARITY = 0.4
+"""A clause this close to an authority prototype claims rank, authority or reach ..."""
+AUTHORITY_SUPPORT = 0.5
+"""... and needs a sentence of the speaker at least this close to it. Both chosen on the meta-evaluation's
+true, paraphrased, seniority and seniority-heldout claims (at 0.4/0.5 no true or paraphrased claim is lost and
+every held-out inflation is caught); the blind list (seniority-blind) was not used to choose."""
+MIN_AUTHORITY_WORDS = 3
+"""Shorter clauses are not read on their own."""
 MISATTRIBUTION_SIMILARITY = 0.6
 MISATTRIBUTION_MARGIN = 0.1
 
@@ -419,6 +430,11 @@ class _Context:
     embedder: Embedder
     units: dict[Role, list[Unit]]
 
+    def __post_init__(self) -> None:
+        self.words: dict[Role, set[str]] = {role: set().union(*(content_words(u.text) for u in units))
+                                            for role, units in self.units.items()}
+        """Per speaker, the stems of every content word they said."""
+
 
 def check_feedback(transcript: Transcript, feedback_text: str, backend: EntailmentBackend, *,
                    embedder: Embedder | None = None) -> FaithfulnessReport:
@@ -434,6 +450,7 @@ def check_claims(transcript: Transcript, claims: list[CheckedInput], backend: En
     context = _Context(transcript, backend, embedder or default_embedder(),
                        {"candidate": units_of(transcript, "candidate"),
                         "interviewer": units_of(transcript, "interviewer")})
+    context.embedder.embed([piece for claim in claims for piece in _authority_pieces(claim, context)])  # batched
     checks = [_check(claim, context) for claim in claims]
     supported = sum(check.verdict == "supported" for check in checks)
     return FaithfulnessReport(backend=str(getattr(backend, "name", type(backend).__name__)), total=len(checks),
@@ -467,6 +484,7 @@ def _check(claim: CheckedInput, context: _Context) -> ClaimCheck:
         flags.append("judgment: held to its cited evidence (checks 1-2), its wording is a grade, not a claim")
     else:
         reasons += _check_specifics(claim, cited, context)
+        reasons += _check_authority(claim, cited, context)
         reasons += _check_negation(claim, own_pairs, cited, context)
         reasons += _check_support(claim, own_hits, cited, context, result)
     result.reasons = reasons
@@ -507,6 +525,48 @@ def _check_specifics(claim: CheckedInput, cited: list[int], context: _Context) -
     said_scope = set(scope_terms(words))
     reasons += [f"scope or seniority not said: {term}" for term in scope_terms(text) if term not in said_scope]
     return list(dict.fromkeys(reasons))
+
+
+@functools.cache
+def authority_prototypes() -> tuple[str, ...]:
+    import yaml
+
+    text = resources.files("interviewer").joinpath("data/authority_prototypes.yaml").read_text("utf-8")
+    return tuple(yaml.safe_load(text)["prototypes"])
+
+
+_LABEL_PREFIX = re.compile(r"^[^:]{1,160}:\s+(?=(?:the\s+)?(?:candidate|interviewer|they|he|she)\b)", re.IGNORECASE)
+"""A rubric label before the assertion ("Influences across teams (strategy bar): the candidate said ..."): it
+names what was graded, it does not say the candidate has it."""
+
+
+def _authority_pieces(claim: CheckedInput, context: _Context) -> list[str]:
+    """The claim's clauses worth reading for authority: long enough, and with a word the speaker never said (a
+    clause made of the speaker's own words, such as a reported quote, adds no rank they did not claim)."""
+    said = context.words[claim.speaker]
+    assertion = _LABEL_PREFIX.sub("", without_quotes(_claim_words(claim)))
+    return [piece for piece in clauses(assertion)
+            if len(words := content_words(piece)) >= MIN_AUTHORITY_WORDS and not words <= said]
+
+
+def _check_authority(claim: CheckedInput, cited: list[int], context: _Context) -> list[str]:
+    """Check 4b: a clause of the claim that reads as rank, authority or reach (close to one of the authority
+    prototypes) must be close to something the speaker said (in the cited turns if any). The meaning-based
+    counterpart of the scope terms, for inflations in words no list has."""
+    pieces = _authority_pieces(claim, context)
+    if not pieces:
+        return []
+    prototypes = authority_prototypes()
+    units = [u.text for u in context.units[claim.speaker] if not cited or u.turn_id in cited]
+    units += [part for unit in units for part in clauses(unit) if len(content_words(part)) >= MIN_AUTHORITY_WORDS]
+    vectors = context.embedder.embed([*pieces, *prototypes, *units])
+    own, kinds, said = (vectors[: len(pieces)], vectors[len(pieces): len(pieces) + len(prototypes)],
+                        vectors[len(pieces) + len(prototypes):])
+    authority = (own @ kinds.T).max(axis=1)
+    support = (own @ said.T).max(axis=1) if len(said) else np.zeros(len(pieces))
+    return [f"scope or seniority not said: \"{piece}\""
+            for piece, closeness, backing in zip(pieces, authority, support, strict=True)
+            if closeness >= AUTHORITY_SIMILARITY and backing < AUTHORITY_SUPPORT]
 
 
 def _check_negation(claim: CheckedInput, hits: list[tuple[CitedQuote, QuoteHit]], cited: list[int],

@@ -19,7 +19,7 @@ from interviewer.rag.corpus import read_yaml_file
 from interviewer.types import LabelledTranscript, Strict, Transcript
 
 EDIT_TYPES = ("true", "paraphrase", "negation", "number", "technology", "seniority", "seniority-heldout",
-              "speaker-swap", "invented-topic", "true-absence", "false-absence")
+              "seniority-blind", "speaker-swap", "invented-topic", "true-absence", "false-absence")
 """In report order. Claims of the first two and of true-absence are supported; the others are not."""
 SUPPORTED_EDITS = frozenset({"true", "paraphrase", "true-absence"})
 SPEAKER_SWAPS_PER_TRANSCRIPT = 3
@@ -45,7 +45,10 @@ class Edits(Strict):
     invented_topics: dict[str, list[str]]
     seniority_inflations: list[str]
     heldout_seniority_inflations: list[str] = []
-    """Inflations written without sight of the checker's scope terms (reported as their own edit type)."""
+    """Inflations written without sight of the checker's scope terms (reported as their own edit type). Seen
+    since by the author of the checker's authority prototypes, so no longer blind to the whole checker."""
+    blind_seniority_inflations: list[str] = []
+    """Inflations written without sight of anything of the checker; never used to tune it."""
 
 
 class MetaClaim(Strict):
@@ -125,6 +128,9 @@ def _seed_edits(seed: Seed, index: int, spoken: str, edits: Edits) -> list[tuple
     if edits.heldout_seniority_inflations:
         heldout = edits.heldout_seniority_inflations[index % len(edits.heldout_seniority_inflations)]
         out.append(("seniority-heldout", _cite(seed.claim.rstrip(". ") + heldout, seed)))
+    if edits.blind_seniority_inflations:
+        blind = edits.blind_seniority_inflations[index % len(edits.blind_seniority_inflations)]
+        out.append(("seniority-blind", _cite(seed.claim.rstrip(". ") + blind, seed)))
     return out
 
 
