@@ -450,7 +450,8 @@ def check_claims(transcript: Transcript, claims: list[CheckedInput], backend: En
     context = _Context(transcript, backend, embedder or default_embedder(),
                        {"candidate": units_of(transcript, "candidate"),
                         "interviewer": units_of(transcript, "interviewer")})
-    context.embedder.embed([piece for claim in claims for piece in _authority_pieces(claim, context)])  # batched
+    context.embedder.embed([piece for claim in claims if _is_observation(claim)  # one batched model call
+                            for piece in _authority_pieces(claim, context)])
     checks = [_check(claim, context) for claim in claims]
     supported = sum(check.verdict == "supported" for check in checks)
     return FaithfulnessReport(backend=str(getattr(backend, "name", type(backend).__name__)), total=len(checks),
@@ -478,7 +479,7 @@ def _check(claim: CheckedInput, context: _Context) -> ClaimCheck:
     if claim.kind == "absence":
         reasons += _check_absence(claim, context)
         result.explanation = f"checked against every {claim.speaker} turn"
-    elif claim.kind == "judgment" and claim.from_feedback:
+    elif not _is_observation(claim):
         if not claim.quotes:
             reasons.append("judgment without evidence")
         flags.append("judgment: held to its cited evidence (checks 1-2), its wording is a grade, not a claim")
@@ -491,6 +492,11 @@ def _check(claim: CheckedInput, context: _Context) -> ClaimCheck:
     result.flags = flags
     result.verdict = "unsupported" if reasons else "supported"
     return result
+
+
+def _is_observation(claim: CheckedInput) -> bool:
+    """Held to checks 3-5 (a judgment from structured feedback is a grade, held to its evidence only)."""
+    return claim.kind != "absence" and not (claim.kind == "judgment" and claim.from_feedback)
 
 
 def _role_of(transcript: Transcript, turn_id: int) -> Role | None:
@@ -540,10 +546,14 @@ _LABEL_PREFIX = re.compile(r"^[^:]{1,160}:\s+(?=(?:the\s+)?(?:candidate|intervie
 names what was graded, it does not say the candidate has it."""
 
 
+_REPORTED_SPEECH = {stem(word) for word in ("they'd", "they'll", "they're", "they've", "themselves")}
+"""What "I'd", "I'll"... become when feedback reports the candidate's words."""
+
+
 def _authority_pieces(claim: CheckedInput, context: _Context) -> list[str]:
     """The claim's clauses worth reading for authority: long enough, and with a word the speaker never said (a
     clause made of the speaker's own words, such as a reported quote, adds no rank they did not claim)."""
-    said = context.words[claim.speaker]
+    said = context.words[claim.speaker] | _REPORTED_SPEECH
     assertion = _LABEL_PREFIX.sub("", without_quotes(_claim_words(claim)))
     return [piece for piece in clauses(assertion)
             if len(words := content_words(piece)) >= MIN_AUTHORITY_WORDS and not words <= said]
