@@ -52,8 +52,9 @@ def _header(text: str) -> tuple[dict[str, object], str]:
             loaded = yaml.safe_load(front.group("yaml"))
         except yaml.YAMLError:
             loaded = None
-        raw = loaded if isinstance(loaded, dict) else {}
-        text = text[front.end():]
+        if isinstance(loaded, dict):  # else the dashes were a rule, and what they enclose may be turns
+            raw = loaded
+            text = text[front.end():]
     else:
         for line in text.splitlines():
             if _SPEAKER_LINE.match(line):

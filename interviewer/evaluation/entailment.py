@@ -55,7 +55,7 @@ class OfflineWeights(NamedTuple):
 OFFLINE_WEIGHTS = OfflineWeights(cosine=5.97, lexical=1.71, structural=4.83, bias=-7.94)
 """Weights and bias of the offline backend's logistic function over (cosine, lexical, structural). Calibrated by
 `fit_offline_weights(examples)` on the 74 labelled claims of `interviewer/data/faithfulness_calibration.yaml`
-(features from all-MiniLM-L6-v2, fp32); `calibrate_offline_weights(embedder)` reproduces them and
+(features from all-MiniLM-L6-v2, int8); `calibrate_offline_weights(embedder)` reproduces them and
 `bench/calibrate_faithfulness.py` reports their accuracy: 61 of 74 right when fitted on all of them, 61 of 74 in
 leave-one-out. What the offline backend gets wrong is mostly a claim on the same subject as the candidate's sentence
 that adds a detail (a transformer ranker, health checks): checks 3 and 4 catch the numbers, technologies and
