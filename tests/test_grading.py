@@ -8,7 +8,7 @@ from interviewer.feedback.evidence import candidate_units, quote_in_turn, verify
 from interviewer.feedback.grading import grade_transcript, level_shares, verdict_for
 from interviewer.rag.embeddings import Embedder
 from interviewer.transcripts import parse_plain
-from interviewer.types import Claim, DimensionGrade, Evidence, Level, Round
+from interviewer.types import Claim, DimensionGrade, Evidence, Level, Round, Transcript
 
 
 def _detector(catalog: Catalog, embedder: Embedder, round_: Round = Round.SYSTEM_DESIGN) -> SignalDetector:
@@ -143,3 +143,25 @@ def test_level_estimates_match_the_labels(catalog: Catalog, embedder: Embedder) 
                                     question=catalog.questions[sample.question])
         correct[sample.id] = feedback.level_estimate == sample.level
     assert [sample_id for sample_id, ok in correct.items() if not ok] == []
+
+
+def test_hints_are_only_held_against_a_candidate_who_got_one(catalog: Catalog, embedder: Embedder) -> None:
+    """No hint given, no occasion to take one: no "ignored the hints" claim and no missing signal. A hint
+    answered in a few words is held against the candidate (here the dimension is too thin to grade, so the
+    signal is listed as missing without a claim)."""
+    text = ("Interviewer: Design a URL shortener.\n"
+            "Candidate: I'd store the links in Postgres and put Redis in front for the hot ones.\n"
+            "Interviewer: What about the keys?\n"
+            "Candidate: Base62 of a counter.\n")
+    rubric = catalog.rubric(Round.SYSTEM_DESIGN)
+
+    def takes_hints_claims(transcript: Transcript) -> tuple[list[str], bool]:
+        feedback = grade_transcript(transcript, rubric, _detector(catalog, embedder), target=Level.L5)
+        claims = [c.text for g in feedback.dimensions for c in g.claims if c.signal == "takes-hints"]
+        missing = any("takes-hints" in g.signals_missing for g in feedback.dimensions)
+        return claims, missing
+
+    assert takes_hints_claims(parse_plain(text)) == ([], False)
+    hinted = parse_plain(text)
+    hinted.turns[2].hint = True
+    assert takes_hints_claims(hinted)[1]

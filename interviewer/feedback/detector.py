@@ -12,7 +12,7 @@ import numpy as np
 import yaml
 
 from interviewer.feedback.evidence import Unit, candidate_units
-from interviewer.feedback.structure import HINT_IS_THE_SIGNAL, STRUCTURAL
+from interviewer.feedback.structure import HINT_IS_THE_SIGNAL, OCCASIONS, STRUCTURAL
 from interviewer.rag.embeddings import Embedder
 from interviewer.types import Rubric, Strict, Transcript
 
@@ -78,6 +78,8 @@ class SignalResult:
     """The candidate sentence closest to the signal, whatever its score."""
     shown: bool = False
     hint_only: bool = False
+    occasion: bool = True
+    """False when the conversation gave no occasion to show the signal (structure.OCCASIONS): not graded."""
 
 
 @dataclass
@@ -200,6 +202,8 @@ class SignalDetector:
                 result.shown = True
                 result.support = support
                 result.hint_only = all(unit.after_hint for unit, _ in support)
+            occasion = OCCASIONS.get(signal_id)
+            result.occasion = occasion(units) if occasion else True
             structural = STRUCTURAL.get(signal_id)
             found = structural(units) if structural else []
             if found and not result.shown:

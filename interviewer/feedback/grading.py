@@ -110,7 +110,8 @@ def _credit(result: SignalResult, policy: GradingPolicy) -> float:
 def _grade_dimension(
     dimension: Dimension, rubric: Rubric, detection: Detection, policy: GradingPolicy, target: Level
 ) -> DimensionGrade:
-    signals = [rubric.signals[s] for s in dimension.signals]
+    signals = [rubric.signals[s] for s in dimension.signals
+               if detection.results[s].shown or detection.results[s].occasion]
     results = {s.id: detection.results[s.id] for s in signals}
     shown = [s.id for s in signals if results[s.id].shown]
     missing = [s.id for s in signals if not results[s.id].shown]

@@ -108,5 +108,12 @@ STRUCTURAL: dict[str, Callable[[list[Unit]], list[Unit]]] = {
     "self-corrects": self_corrects,
 }
 
+OCCASIONS: dict[str, Callable[[list[Unit]], bool]] = {
+    "takes-hints": lambda units: any(unit.after_hint for unit in units),
+}
+"""Signals that only an occasion can show: without one, not showing them says nothing about the candidate. A
+hint the candidate asked for (/hint) is an occasion to take one; pushback in a transcript from elsewhere cannot
+be told apart from any other question, so there a hint taken up counts and none missed is held against anyone."""
+
 HINT_IS_THE_SIGNAL = frozenset({"takes-hints"})
 """Signals whose evidence follows a hint by definition, so it is never discounted as shown only after one."""
