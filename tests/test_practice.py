@@ -172,14 +172,15 @@ def test_kill_at_random_points_then_resume_loses_nothing_and_repeats_nothing(hom
                 session = [p for p in created if p.is_dir()][-1] if created else None
             finished = session is not None and json.loads((session / "meta.json").read_text())["status"] == "finished"
             if process.returncode not in (0, -signal.SIGKILL):
-                raise AssertionError(err)
+                raise AssertionError(f"exit {process.returncode} in round {rounds}: {err}")
         transcript = json.loads((session / "transcript.json").read_text())
         candidate = [t["text"] for t in transcript["turns"] if t["role"] == "candidate"]
-        assert candidate == KILL_ANSWERS[: len(candidate)] and len(candidate) == len(KILL_ANSWERS)
+        where = f"round {rounds}, session {session.name}, after {kills} kills"  # a failure says which run
+        assert candidate == KILL_ANSWERS[: len(candidate)] and len(candidate) == len(KILL_ANSWERS), (where, candidate)
         interviewer = [t["text"] for t in transcript["turns"] if t["role"] == "interviewer"]
-        assert len(interviewer) == len(set(interviewer))
-        assert [t["id"] for t in transcript["turns"]] == list(range(1, len(transcript["turns"]) + 1))
-        assert (session / "feedback.json").exists()
+        assert len(interviewer) == len(set(interviewer)), (where, interviewer)
+        assert [t["id"] for t in transcript["turns"]] == list(range(1, len(transcript["turns"]) + 1)), where
+        assert (session / "feedback.json").exists(), where
     assert kills >= 24
 
 
