@@ -7,9 +7,11 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import yaml
 from pydantic import ValidationError
 
 from interviewer.errors import UserError, first_problem
+from interviewer.rag.corpus import load_yaml, split_front_matter
 from interviewer.types import TRANSCRIPT_SCHEMA_VERSION, CompanyType, Level, Role, Round, Transcript, Turn
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -19,7 +21,6 @@ _SPEAKER_LINE = re.compile(
     rf"^\s*{_TIMESTAMP}(?:\*\*)?(?P<name>[A-Za-z][\w .'()\-]{{0,40}}?)(?:\*\*)?\s*{_TIMESTAMP}"
     rf"(?:\*\*)?:(?:\*\*)?\s?(?P<text>.*)$"
 )
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*\n", re.DOTALL)
 _FACT_LINE = re.compile(r"^\s*[-*]\s*(?P<key>Round|Level|Company|Question):\s*(?P<value>\S+)\s*$", re.IGNORECASE)
 _HINT_MARK = "*(hint)*"
 """How `to_markdown` marks an interviewer turn given after the candidate asked for a hint."""
@@ -44,17 +45,15 @@ def _header(text: str) -> tuple[dict[str, object], str]:
     samples) or as the fact lines `to_markdown` writes; and the text without the front matter. A value that is
     not one of ours (a site's own "Level: senior") is left out, so the command's options decide."""
     raw: dict[str, object] = {}
-    front = _FRONT_MATTER.match(text)
-    if front:
-        import yaml
-
+    parts = split_front_matter(text)
+    if parts is not None:
         try:
-            loaded = yaml.safe_load(front.group("yaml"))
+            loaded = load_yaml(parts[0])
         except yaml.YAMLError:
             loaded = None
         if isinstance(loaded, dict):  # else the dashes were a rule, and what they enclose may be turns
             raw = loaded
-            text = text[front.end():]
+            text = parts[1]
     else:
         for line in text.splitlines():
             if _SPEAKER_LINE.match(line):

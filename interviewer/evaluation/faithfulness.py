@@ -21,9 +21,9 @@ import functools
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -58,6 +58,7 @@ from interviewer.evaluation.entailment import (
     fit_offline_weights,
 )
 from interviewer.feedback.evidence import Unit, candidate_units, normalize
+from interviewer.rag.corpus import read_yaml_file
 from interviewer.rag.embeddings import Embedder, default_embedder
 from interviewer.types import Claim, ClaimKind, Feedback, Role, Strict, Transcript, Turn
 
@@ -87,6 +88,7 @@ ABSENCE_SIMILARITY = 0.55
 """A speaker's sentence this close (cosine) to the topic of an absence claim contradicts it."""
 NEGATION_SIMILARITY = 0.7
 """An uncited claim is held to the negation of the speaker's clause this close to it (cosine)."""
+AUTHORITY_FILE = Path(__file__).resolve().parent.parent / "data" / "authority_prototypes.yaml"
 AUTHORITY_SIMILARITY = 0.4
 """A clause this close to an authority prototype claims rank, authority or reach ..."""
 AUTHORITY_SUPPORT = 0.5
@@ -429,11 +431,11 @@ class _Context:
     backend: EntailmentBackend
     embedder: Embedder
     units: dict[Role, list[Unit]]
+    words: dict[Role, set[str]] = field(init=False)
+    """Per speaker, the stems of every content word they said."""
 
     def __post_init__(self) -> None:
-        self.words: dict[Role, set[str]] = {role: set().union(*(content_words(u.text) for u in units))
-                                            for role, units in self.units.items()}
-        """Per speaker, the stems of every content word they said."""
+        self.words = {role: set().union(*(content_words(u.text) for u in units)) for role, units in self.units.items()}
 
 
 def check_feedback(transcript: Transcript, feedback_text: str, backend: EntailmentBackend, *,
@@ -535,10 +537,7 @@ def _check_specifics(claim: CheckedInput, cited: list[int], context: _Context) -
 
 @functools.cache
 def authority_prototypes() -> tuple[str, ...]:
-    import yaml
-
-    text = resources.files("interviewer").joinpath("data/authority_prototypes.yaml").read_text("utf-8")
-    return tuple(yaml.safe_load(text)["prototypes"])
+    return tuple(read_yaml_file(AUTHORITY_FILE, "authority prototypes")["prototypes"])
 
 
 _LABEL_PREFIX = re.compile(r"^[^:]{1,160}:\s+(?=(?:the\s+)?(?:candidate|interviewer|they|he|she)\b)", re.IGNORECASE)

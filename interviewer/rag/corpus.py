@@ -64,19 +64,25 @@ class Chunk:
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def read_corpus_file(path: Path, root: Path) -> CorpusFile:
-    text = path.read_text(encoding="utf-8")
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """The YAML of a leading '---' block and the text after it; None when the text has no such block."""
     match = _FRONT_MATTER.match(text)
+    return (match.group("meta"), match.group("body")) if match else None
+
+
+def read_corpus_file(path: Path, root: Path) -> CorpusFile:
+    parts = split_front_matter(path.read_text(encoding="utf-8"))
     relative = path.relative_to(root).as_posix()
-    if not match:
+    if parts is None:
         raise UserError(f"{relative}: no YAML front matter (a file starts with a '---' block)")
+    front, body = parts
     try:
-        meta = load_yaml(match.group("meta"))
+        meta = load_yaml(front)
     except yaml.YAMLError as error:
         raise UserError(f"{relative}: invalid YAML front matter: {error}".splitlines()[0]) from None
     if not isinstance(meta, dict):
         raise UserError(f"{relative}: front matter is not a mapping")
-    return CorpusFile(path=path, relative=relative, meta=meta, body=match.group("body"))
+    return CorpusFile(path=path, relative=relative, meta=meta, body=body)
 
 
 def corpus_files(root: Path) -> list[CorpusFile]:

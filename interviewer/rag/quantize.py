@@ -18,11 +18,12 @@ sentences: cosine mean 0.9987, min 0.994.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from interviewer.rag.corpus import read_yaml_file
 
 if TYPE_CHECKING:
     import onnx
@@ -33,11 +34,11 @@ UNSMOOTHED_INPUT = "intermediate_act_fn"
 """The GELU output feeding FFN-down (the name torch's exporter gives it)."""
 
 
-def calibration_sentences() -> list[str]:
-    import yaml
+CALIBRATION_FILE = Path(__file__).resolve().parent.parent / "data" / "quantization_calibration.yaml"
 
-    text = resources.files("interviewer").joinpath("data/quantization_calibration.yaml").read_text("utf-8")
-    sentences: list[str] = yaml.safe_load(text)["sentences"]
+
+def calibration_sentences() -> list[str]:
+    sentences: list[str] = read_yaml_file(CALIBRATION_FILE, "calibration file")["sentences"]
     return sentences
 
 
