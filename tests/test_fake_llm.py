@@ -286,12 +286,13 @@ def test_truncated_stream_openai_raises_after_partial_text(server: FakeLLMServer
 
 
 def test_truncated_stream_anthropic_raises_transport_error(server: FakeLLMServer, claude: anthropic.Anthropic) -> None:
-    """The Anthropic SDK does not wrap the transport error: iterating raises httpx2.RemoteProtocolError (not an
-    anthropic.APIError) after the text that arrived; no retry, and no final message."""
+    """A stream cut mid-body raises a transport error after the text that arrived; no retry, and no final message.
+    Which class depends on the SDK release (httpx2.RemoteProtocolError before anthropic 2.17, APIConnectionError
+    since): our adapter must handle both."""
     server.faults.append(("truncated", 2))
     server.replies.append("one two three four five six")
     pieces: list[str] = []
-    with pytest.raises(httpx2.RemoteProtocolError):
+    with pytest.raises((httpx2.RemoteProtocolError, anthropic.APIConnectionError)):
         with claude.messages.stream(model=MODEL_ANTHROPIC, max_tokens=256, messages=QUESTION) as stream:
             for piece in stream.text_stream:
                 pieces.append(piece)

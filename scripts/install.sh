@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Install everything into .venv at exactly the locked versions, then prepare the offline engine once.
+# One command per line: under `set -e` a failure anywhere stops the script with its exit code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m venv .venv
+.venv/bin/pip install -qq --require-hashes --no-deps -r requirements.lock
+.venv/bin/pip install -qq --no-deps --no-build-isolation -e .
+# Bytecode for the package and what it imports (the environment sets PYTHONDONTWRITEBYTECODE=1); torch ships a
+# Python 3.12-only test file that 3.11 cannot compile, so that folder is left out.
+.venv/bin/python -m compileall -q -x 'torch/testing/_internal' .venv/lib interviewer
+.venv/bin/interviewer index
