@@ -83,6 +83,12 @@ class Dimension(Strict):
     execution_bar: str
     strategy_bar: str
     signals: list[str] = Field(min_length=1)
+    asked_by: list[str] = Field(default_factory=list)
+    """Interview questions that ask about this dimension (how a transcript from elsewhere shows which
+    dimensions the interviewer raised); empty for dimensions every answer speaks to."""
+    quality: Literal["substance", "delivery"] | None = None
+    """How the answers were given also counts here (feedback/quality.py): the substance of the answers that
+    address the dimension, or the delivery of all of them."""
 
 
 class Rubric(Strict):

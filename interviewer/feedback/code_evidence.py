@@ -1,8 +1,8 @@
-"""ML coding evidence: the candidate's latest code, run against the question's hidden tests in the sandbox.
+"""ML coding evidence: the candidate's code, run against the question's hidden tests in the sandbox.
 
-The results become claims in the correctness dimension, quoting the candidate's own `def` line, and bound
-the dimension's grade: code that passes every test meets at least the execution bar there; code that fails
-half or more cannot.
+Every version of the code is run and the best one counts. The results become claims in the correctness
+dimension, quoting the candidate's own `def` line, and bound the dimension's grade: code that passes every test
+meets at least the execution bar there; code that fails half or more cannot.
 """
 
 from __future__ import annotations
@@ -55,19 +55,36 @@ def code_so_far(answers: list[str], entry: str) -> str | None:
     return "\n\n".join([base, *(block for block in later if _definitions_only(block))]) + "\n"
 
 
-def latest_code_run(transcript: Transcript, question: Question) -> CodeRun | None:
-    """Run the candidate's code as it stands at the end of the interview (every answer's definitions, the
-    latest of each winning); the evidence quotes the last `def <entry>(` line the candidate wrote."""
+def _version_ends(answers: list[str], entry: str) -> list[int]:
+    """The answers after which the code changed: each answer that defines `entry` or redefines a function once
+    `entry` exists."""
+    first = next((i for i, text in enumerate(answers) if f"def {entry}(" in text), None)
+    if first is None:
+        return []
+    return [i for i, text in enumerate(answers) if i >= first and "def " in text]
+
+
+def best_code_run(transcript: Transcript, question: Question) -> CodeRun | None:
+    """Run every version of the candidate's code (as it stood after each answer that changed it) against the
+    hidden tests and keep the best: a round is credited with the strongest code the candidate wrote, not only
+    the last edit (which can be a worse variant). Ties go to the later version. The evidence quotes the
+    `def <entry>(` line of that version."""
     if question.code is None:
         return None
     entry = question.code.entry
     answers = transcript.candidate_turns()
-    code = code_so_far([t.text for t in answers], entry)
-    for turn in reversed(answers):
-        line = next((ln.strip() for ln in turn.text.splitlines() if f"def {entry}(" in ln), None)
-        if line is not None and code is not None:
-            return CodeRun(turn.id, line, run_code_tests(code, question.code))
-    return None
+    texts = [t.text for t in answers]
+    best: CodeRun | None = None
+    for end in _version_ends(texts, entry):
+        code = code_so_far(texts[: end + 1], entry)
+        if code is None:
+            continue
+        turn = next(t for t in reversed(answers[: end + 1]) if f"def {entry}(" in t.text)
+        line = next(ln.strip() for ln in turn.text.splitlines() if f"def {entry}(" in ln)
+        run = CodeRun(turn.id, line, run_code_tests(code, question.code))
+        if best is None or run.report.passed >= best.report.passed:
+            best = run
+    return best
 
 
 def code_claim(run: CodeRun) -> Claim:

@@ -10,10 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from interviewer.feedback.code_evidence import apply_code_run, latest_code_run
+from interviewer.feedback.code_evidence import CodeRun, apply_code_run, best_code_run
 from interviewer.feedback.detector import Detection, GradingPolicy, SignalDetector, SignalResult
 from interviewer.feedback.evidence import reported, verify_claim
 from interviewer.feedback.injection import find_injections, flags_for
+from interviewer.feedback.quality import (
+    QualityModel,
+    QualityReading,
+    Tier,
+    answers_reading,
+    interview_reading,
+    load_quality_model,
+    reading_claims,
+)
+from interviewer.feedback.speech import SpeechEvidence, SpeechReader
+from interviewer.feedback.topics import asked_dimensions
 from interviewer.types import (
     Claim,
     CompanyProfile,
@@ -47,6 +58,27 @@ class LevelShares:
     strategy: float
 
 
+@dataclass
+class GradingEvidence:
+    """Everything the grades rest on, gathered in one pass: rubric signals with the sentences that show them,
+    how each answer was given, which dimensions the interviewer asked about, and the candidate's best code run."""
+
+    detection: Detection
+    speech: SpeechEvidence
+    asked: dict[str, list[int]]
+    """Per dimension with `asked_by` questions, the exchanges that asked about it."""
+    code: CodeRun | None = None
+
+
+def gather_evidence(transcript: Transcript, rubric: Rubric, detector: SignalDetector, *,
+                    question: Question | None = None, detection: Detection | None = None) -> GradingEvidence:
+    detection = detection or detector.detect(transcript)
+    speech = SpeechReader(detector.embedder).read(transcript, detection.units)
+    asked = asked_dimensions(speech.exchanges, rubric, detector.embedder, speech.small_talk)
+    code = best_code_run(transcript, question) if question is not None else None
+    return GradingEvidence(detection=detection, speech=speech, asked=asked, code=code)
+
+
 def grade_transcript(
     transcript: Transcript,
     rubric: Rubric,
@@ -55,17 +87,20 @@ def grade_transcript(
     target: Level,
     company: CompanyProfile | None = None,
     detection: Detection | None = None,
+    evidence: GradingEvidence | None = None,
     policy: GradingPolicy | None = None,
+    quality: QualityModel | None = None,
     question: Question | None = None,
 ) -> Feedback:
-    """Grade `transcript`; a `detection` already made for it and a `policy` other than the detector's
-    may be given (the calibration reuses one detection across many policies). For an ML coding `question`,
-    the candidate's last code is run against its hidden tests and the results become evidence."""
-    detection = detection or detector.detect(transcript)
+    """Grade `transcript`. Evidence (or a `detection`) already gathered for it, and a `policy` or answer-quality
+    model other than the shipped ones, may be given (calibration reuses one evidence across many policies). For a
+    coding `question`, the candidate's code is run against its hidden tests and the best run is evidence."""
+    evidence = evidence or gather_evidence(transcript, rubric, detector, question=question, detection=detection)
     policy = policy or detector.policy
-    grades = [_grade_dimension(d, rubric, detection, policy, target) for d in rubric.dimensions]
-    if question is not None and (run := latest_code_run(transcript, question)) is not None:
-        apply_code_run(grades, run, rubric_rationale(rubric))
+    quality = quality or load_quality_model()
+    grades = [_grade_dimension(d, rubric, evidence, policy, quality, target) for d in rubric.dimensions]
+    if evidence.code is not None:
+        apply_code_run(grades, evidence.code, rubric_rationale(rubric))
     total = verified = 0
     for grade in grades:
         total += len(grade.claims)
@@ -90,7 +125,7 @@ def grade_transcript(
         dimensions=grades,
         strengths=strengths,
         improvements=improvements,
-        next_level=next_level_items(rubric, detection, estimate, weights),
+        next_level=next_level_items(rubric, evidence.detection, estimate, weights),
         hints_taken=sum(1 for turn in transcript.turns if turn.hint),
         flags=flags_for(find_injections(transcript)),
         verification=Verification(claims_total=total, claims_verified=verified,
@@ -107,30 +142,74 @@ def _credit(result: SignalResult, policy: GradingPolicy) -> float:
     return policy.hint_credit if result.hint_only else 1.0
 
 
+QUALITY_LADDER: dict[Tier, int] = {"weak": 1, "fair": 2, "strong": 3}
+"""The grade the quality of the answers alone earns a dimension that rubric signals place lower."""
+
+
+def _quality_reading(dimension: Dimension, evidence: GradingEvidence, model: QualityModel) -> QualityReading | None:
+    if dimension.quality == "delivery":
+        return interview_reading(evidence.speech, "delivery", model)
+    if dimension.quality == "substance":
+        if dimension.asked_by:
+            return answers_reading(evidence.speech, evidence.asked.get(dimension.id, []), model)
+        return interview_reading(evidence.speech, "substance", model)
+    return None
+
+
 def _grade_dimension(
-    dimension: Dimension, rubric: Rubric, detection: Detection, policy: GradingPolicy, target: Level
+    dimension: Dimension, rubric: Rubric, evidence: GradingEvidence, policy: GradingPolicy, model: QualityModel,
+    target: Level,
 ) -> DimensionGrade:
+    detection = evidence.detection
     signals = [rubric.signals[s] for s in dimension.signals
                if detection.results[s].shown or detection.results[s].occasion]
     results = {s.id: detection.results[s.id] for s in signals}
     shown = [s.id for s in signals if results[s.id].shown]
     missing = [s.id for s in signals if not results[s.id].shown]
+    reading = _quality_reading(dimension, evidence, model)
+    if not _touched(dimension, rubric, evidence, signals, shown, reading, policy):
+        return DimensionGrade(dimension=dimension.id, name=dimension.name, score=None,
+                              rationale="Insufficient evidence: neither side discussed this dimension.",
+                              signals_missing=missing, claims=[])
     claims = [_observation(signal, results[signal.id], dimension, policy) for signal in signals
               if results[signal.id].shown]
     claims += [c for s in signals if not results[s.id].shown
                if (c := _gap_claim(s, results[s.id], dimension, policy, target)) is not None]
-    touched = max(detection.touched[s.id] for s in signals)
-    if not shown and touched < policy.touch_for(rubric.round.value):
-        return DimensionGrade(dimension=dimension.id, name=dimension.name, score=None,
-                              rationale="Insufficient evidence: neither side discussed this dimension.",
-                              signals_missing=missing, claims=[])
-    score = dimension_score(signals, results, policy)
+    score = dimension_score(signals, results, policy) if signals else 1
+    if reading is not None:
+        if score <= 2:
+            score = max(score, QUALITY_LADDER[reading.tier])
+        claims += reading_claims(reading, dimension.id, evidence.speech.lexicon)
     judgment = _judgment(dimension, score, signals, results)
     if judgment.evidence:
         claims.append(judgment)
     return DimensionGrade(dimension=dimension.id, name=dimension.name, score=score,
                           rationale=_rationale(dimension, score), signals_shown=shown,
                           signals_missing=missing, claims=claims)
+
+
+UNASKED_SUPPORT = 2
+"""A dimension the interviewer never asked about is graded only when at least this many of the candidate's
+sentences show its signals: one sentence that resembles a rubric example is not a discussion of the topic."""
+
+
+def _touched(dimension: Dimension, rubric: Rubric, evidence: GradingEvidence, signals: list[Signal],
+             shown: list[str], reading: QualityReading | None, policy: GradingPolicy) -> bool:
+    """Was this dimension discussed at all? A dimension the interviewer asks about by name (`asked_by`) is
+    discussed when asked or when the candidate showed one of its signals; one every answer speaks to (a
+    quality dimension without `asked_by`) whenever there are answers; others when a turn came near it."""
+    if dimension.asked_by:
+        supporting = {(unit.turn_id, unit.start) for s in shown
+                      for unit, _ in evidence.detection.results[s].support}
+        return bool(evidence.asked.get(dimension.id)) or len(supporting) >= UNASKED_SUPPORT
+    if shown:
+        return True
+    if reading is not None:
+        return True
+    if not signals:
+        return False
+    touched = max(evidence.detection.touched[s.id] for s in signals)
+    return touched >= policy.touch_for(rubric.round.value)
 
 
 def dimension_score(signals: list[Signal], results: dict[str, SignalResult], policy: GradingPolicy) -> int:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interviewer.feedback.code_evidence import CodeRun, apply_code_run, latest_code_run
+from interviewer.feedback.code_evidence import CodeRun, apply_code_run, best_code_run
 from interviewer.feedback.detector import Detection, SignalDetector
 from interviewer.feedback.evidence import quote_in_turn
 from interviewer.feedback.grading import (
@@ -149,7 +149,7 @@ def judge_transcript(
         messages = [*messages, {"role": "assistant", "content": output.model_dump_json()},
                     {"role": "user", "content": repair.render(failures=listing)}]
         output = _parse(model, messages, system)
-    run = latest_code_run(clean, question) if question is not None else None
+    run = best_code_run(clean, question) if question is not None else None
     return _feedback(output, clean, rubric, detection, detector, target, company, flags, model.name, run)
 
 
