@@ -60,6 +60,7 @@ RATINGS = ["Overall", "RecommendHiring", "Colleague", "Engaged", "Excited", "Eye
            "Authentic", "NotAwkward"]
 DEV_PERSONS = range(1, 50)
 """Persons 50 and above are held out: never read."""
+VERDICTS = ["no hire", "lean no hire", "lean hire", "hire", "strong hire"]
 TRANSCRIPTS = "Text/lexical_features/transcripts.csv"
 LABELS = "Combined/y-output - Sheet1.csv"
 
@@ -263,6 +264,7 @@ def main() -> None:
     graded = [grade(i, e, fitted, target, context) for i, e in zip(interviews, evidences, strict=True)]
     print(describe("all dev: mean dimension grade", [g.mean_dim for g in graded], interviews))
     print(describe("all dev: level estimate", [float(g.level) for g in graded], interviews))
+    print(describe("all dev: verdict", [float(VERDICTS.index(g.verdict)) for g in graded], interviews))
     print(describe("baseline: candidate word count", [float(i.candidate_words) for i in interviews], interviews))
     print(f"\nverdicts at {target.value}: {dict(Counter(g.verdict for g in graded).most_common())}")
     print(f"level estimates: {dict(Counter(f'L{g.level}' for g in graded).most_common())}")

@@ -232,6 +232,9 @@ class DimensionGrade(Strict):
     signals_shown: list[str] = Field(default_factory=list)
     signals_missing: list[str] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
+    quality_lifted: bool = False
+    """The grade reaches the execution bar only through how the answers were given (no rubric behaviour shown):
+    it counts in part toward a level."""
 
     @property
     def insufficient(self) -> bool:

@@ -34,10 +34,21 @@ class LevelBar(Strict):
 
 
 class VerdictCuts(Strict):
+    """How far above (or, negative, below) the target's bar each verdict starts, in shares of the bar."""
+
     strong_hire: float
     hire: float
     lean_hire: float
     lean_no_hire: float
+
+
+class Attainment(Strict):
+    """What a dimension short of full evidence counts toward the execution bar."""
+
+    approaching: float
+    """A dimension graded 2 (approaching the execution bar)."""
+    answers_only: float
+    """A dimension graded 3 only because of how its answers were given, with no rubric behaviour shown."""
 
 
 class GradingPolicy(Strict):
@@ -55,6 +66,7 @@ class GradingPolicy(Strict):
     evidence_per_claim: int
     dimension: DimensionPolicy
     levels: dict[str, LevelBar]
+    attainment: Attainment
     verdict: VerdictCuts
 
 

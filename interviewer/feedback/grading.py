@@ -11,7 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from interviewer.feedback.code_evidence import CodeRun, apply_code_run, best_code_run
-from interviewer.feedback.detector import Detection, GradingPolicy, SignalDetector, SignalResult
+from interviewer.feedback.detector import (
+    Attainment,
+    Detection,
+    GradingPolicy,
+    SignalDetector,
+    SignalResult,
+    load_policy,
+)
 from interviewer.feedback.evidence import reported, verify_claim
 from interviewer.feedback.injection import find_injections, flags_for
 from interviewer.feedback.quality import (
@@ -176,16 +183,18 @@ def _grade_dimension(
     claims += [c for s in signals if not results[s.id].shown
                if (c := _gap_claim(s, results[s.id], dimension, policy, target)) is not None]
     score = dimension_score(signals, results, policy) if signals else 1
+    lifted = False
     if reading is not None:
-        if score <= 2:
-            score = max(score, QUALITY_LADDER[reading.tier])
+        if score <= 2 and QUALITY_LADDER[reading.tier] > score:
+            score = QUALITY_LADDER[reading.tier]
+            lifted = True
         claims += reading_claims(reading, dimension.id, evidence.speech.lexicon)
     judgment = _judgment(dimension, score, signals, results)
     if judgment.evidence:
         claims.append(judgment)
     return DimensionGrade(dimension=dimension.id, name=dimension.name, score=score,
                           rationale=_rationale(dimension, score), signals_shown=shown,
-                          signals_missing=missing, claims=claims)
+                          signals_missing=missing, claims=claims, quality_lifted=lifted and score >= 3)
 
 
 UNASKED_SUPPORT = 2
@@ -310,18 +319,28 @@ def dimension_weights(rubric: Rubric, company: CompanyProfile | None) -> dict[st
 
 
 def level_shares(grades: list[DimensionGrade], weights: dict[str, float],
-                 strategy_only: frozenset[str] = frozenset()) -> LevelShares:
-    """Dimensions that only the L6+ bar asks about (`strategy_only`) do not count toward the execution bar."""
+                 strategy_only: frozenset[str] = frozenset(), credit: Attainment | None = None) -> LevelShares:
+    """How much of the execution bar (weighted over the graded dimensions) and of the strategy bar the evidence
+    meets. A dimension meeting the execution bar counts fully, one approaching it in part (`credit`), and one
+    lifted to the bar only by how its answers were given counts in part too: a level rests on rubric behaviours.
+    Dimensions that only the L6+ bar asks about (`strategy_only`) do not count toward the execution bar."""
+    credit = credit or load_policy().attainment
     graded = [g for g in grades if g.score is not None]
     total = sum(weights[g.dimension] for g in graded)
     if not total:
         return LevelShares(0.0, 0.0)
     for_execution = [g for g in graded if g.dimension not in strategy_only]
     execution_total = sum(weights[g.dimension] for g in for_execution)
-    execution = (sum(weights[g.dimension] for g in for_execution if (g.score or 0) >= 3) / execution_total
+    execution = (sum(weights[g.dimension] * _attainment(g, credit) for g in for_execution) / execution_total
                  if execution_total else 0.0)
     strategy = sum(weights[g.dimension] for g in graded if g.score == 4) / total
     return LevelShares(execution, strategy)
+
+
+def _attainment(grade: DimensionGrade, credit: Attainment) -> float:
+    if (grade.score or 0) >= 3:
+        return credit.answers_only if grade.quality_lifted else 1.0
+    return credit.approaching if grade.score == 2 else 0.0
 
 
 def strategy_only_dimensions(rubric: Rubric) -> frozenset[str]:
@@ -329,13 +348,13 @@ def strategy_only_dimensions(rubric: Rubric) -> frozenset[str]:
                      if all(rubric.signals[s].bar == "strategy" for s in d.signals))
 
 
-def _ratio(shares: LevelShares, level: Level, policy: GradingPolicy) -> float:
-    """How far the evidence reaches the level's bar: 1.0 is exactly at it."""
+def _margin(shares: LevelShares, level: Level, policy: GradingPolicy) -> float:
+    """How far the evidence is above the level's bar (negative: below it), the weaker of its two parts."""
     bar = policy.levels[level.value]
-    ratios = [shares.execution / bar.execution if bar.execution else 2.0]
+    margins = [shares.execution - bar.execution]
     if bar.strategy:
-        ratios.append(shares.strategy / bar.strategy)
-    return min(ratios)
+        margins.append(shares.strategy - bar.strategy)
+    return min(margins)
 
 
 ESTIMABLE = [Level.L4, Level.L5, Level.L6]
@@ -345,23 +364,25 @@ estimate stops at L6 (a target of L7 still asks for a larger share of the strate
 
 def estimate_level(shares: LevelShares, policy: GradingPolicy) -> Level:
     """The highest level whose bar the evidence meets (L4 is the floor, L6 the ceiling)."""
-    met = [level for level in ESTIMABLE if _ratio(shares, level, policy) >= 1.0]
+    met = [level for level in ESTIMABLE if _margin(shares, level, policy) >= 0.0]
     return met[-1] if met else Level.L4
 
 
 def verdict_for(shares: LevelShares, target: Level, policy: GradingPolicy) -> Verdict:
-    ratio = _ratio(shares, target, policy)
+    """From how far the evidence is above or below the target's bar; meeting the next level's bar is a strong
+    hire."""
     above = [level for level in _LEVELS if level.rank > target.rank]
-    if above and _ratio(shares, above[0], policy) >= 1.0:
+    if above and _margin(shares, above[0], policy) >= 0.0:
         return "strong hire"
+    margin = _margin(shares, target, policy)
     cuts = policy.verdict
-    if ratio >= cuts.strong_hire:
+    if margin >= cuts.strong_hire:
         return "strong hire"
-    if ratio >= cuts.hire:
+    if margin >= cuts.hire:
         return "hire"
-    if ratio >= cuts.lean_hire:
+    if margin >= cuts.lean_hire:
         return "lean hire"
-    if ratio >= cuts.lean_no_hire:
+    if margin >= cuts.lean_no_hire:
         return "lean no hire"
     return "no hire"
 

@@ -94,9 +94,10 @@ def interview_reading(speech: SpeechEvidence, kind: Literal["substance", "delive
                       model: QualityModel) -> QualityReading | None:
     if not speech.answers:
         return None
-    weights = model.substance if kind == "substance" else model.delivery
+    weights, cuts = ((model.substance, model.cuts["interview_substance"]) if kind == "substance"
+                     else (model.delivery, model.cuts["interview_delivery"]))
     value = composite(speech.features(), weights, model.interview_scales, model.clip)
-    return QualityReading(kind, value, tier(value, model.cuts[f"interview_{kind}"]), list(speech.answers))
+    return QualityReading(kind, value, tier(value, cuts), list(speech.answers))
 
 
 def answer_value(answer: AnswerMeasures, speech: SpeechEvidence, model: QualityModel) -> float:
