@@ -232,6 +232,9 @@ class DimensionGrade(Strict):
     signals_shown: list[str] = Field(default_factory=list)
     signals_missing: list[str] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
+    not_credited: list[str] = Field(default_factory=list)
+    """Rubric behaviours of this dimension no answer showed clearly enough to credit, by name (the grader's
+    finding, not a claim that the candidate never did them)."""
     quality_lifted: bool = False
     """The grade reaches the execution bar only through how the answers were given (no rubric behaviour shown):
     it counts in part toward a level."""

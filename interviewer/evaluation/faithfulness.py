@@ -261,12 +261,17 @@ def _feedback_claims(feedback: Feedback) -> list[CheckedInput]:
         if key in seen:
             continue
         seen.add(key)
-        out.append(CheckedInput(
-            text=claim.text, kind=claim.kind, signal=claim.signal, from_feedback=True,
-            quotes=[CitedQuote(quote=e.quote, turn_id=e.turn_id) for e in claim.evidence],
-            turns=list(dict.fromkeys(e.turn_id for e in claim.evidence)),
-        ))
+        out.append(claim_input(claim))
     return out
+
+
+def claim_input(claim: Claim) -> CheckedInput:
+    """One claim of our Feedback, as the checker reads it (the grader checks its claims this way before printing)."""
+    return CheckedInput(
+        text=claim.text, kind=claim.kind, signal=claim.signal, from_feedback=True,
+        quotes=[CitedQuote(quote=e.quote, turn_id=e.turn_id) for e in claim.evidence],
+        turns=list(dict.fromkeys(e.turn_id for e in claim.evidence)),
+    )
 
 
 def text_claim(text: str) -> CheckedInput:

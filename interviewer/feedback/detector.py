@@ -62,6 +62,7 @@ class GradingPolicy(Strict):
     top_margin: float
     spread_bonus: float
     cue_bonus: float
+    quote_margin: float
     hint_credit: float
     evidence_per_claim: int
     dimension: DimensionPolicy
@@ -86,10 +87,16 @@ class SignalResult:
     """Detection score: best sentence similarity (cue bonus included) plus the elaboration bonus."""
     support: list[tuple[Unit, float]] = field(default_factory=list)
     """Sentences that show the signal, best first."""
+    quotes: list[tuple[Unit, float]] = field(default_factory=list)
+    """The supporting sentences that are about this signal more than (or about as much as) any other: the only
+    ones a claim about the signal may quote."""
     nearest: Unit | None = None
     """The candidate sentence closest to the signal, whatever its score."""
     shown: bool = False
     hint_only: bool = False
+    cued: bool = False
+    """Some candidate sentence contains one of the signal's cue phrases: the topic came up in some words, so the
+    grader never claims it was absent."""
     occasion: bool = True
     """False when the conversation gave no occasion to show the signal (structure.OCCASIONS): not graded."""
 
@@ -195,8 +202,11 @@ class SignalDetector:
         units = candidate_units(transcript)
         texts = [unit.text for unit in units]
         similarities = self.similarities(texts)
-        scores = similarities + self._cue_matrix(texts)
+        cues = self._cue_matrix(texts)
+        scores = similarities + cues
         clear_winner = self._clear_winners(similarities)
+        topical = np.delete(similarities, self._structural_columns, axis=1) if units else similarities
+        sentence_best = topical.max(axis=1) if topical.size else np.zeros(len(units), dtype=np.float32)
         results: dict[str, SignalResult] = {}
         for column, signal_id in enumerate(self.signal_ids):
             result = SignalResult(signal_id, 0.0)
@@ -206,14 +216,18 @@ class SignalDetector:
             column_scores = scores[:, column]
             order = np.argsort(-column_scores)
             result.nearest = units[int(order[0])]
-            support = [(units[row], float(column_scores[row])) for row in order
-                       if column_scores[row] >= policy.support_floor or clear_winner[row] == column]
+            result.cued = bool(cues[:, column].any())
+            rows = [int(row) for row in order
+                    if column_scores[row] >= policy.support_floor or clear_winner[row] == column]
+            support = [(units[row], float(column_scores[row])) for row in rows]
             spread = min(max(len(support) - 1, 0), 3)
             result.best = float(column_scores[order[0]]) + policy.spread_bonus * spread
             if result.best >= policy.detect_threshold or bool((clear_winner == column).any()):
                 result.shown = True
                 result.support = support
                 result.hint_only = all(unit.after_hint for unit, _ in support)
+                result.quotes = [(units[row], float(column_scores[row])) for row in rows
+                                 if similarities[row, column] >= sentence_best[row] - policy.quote_margin]
             occasion = OCCASIONS.get(signal_id)
             result.occasion = occasion(units) if occasion else True
             structural = STRUCTURAL.get(signal_id)
@@ -222,6 +236,7 @@ class SignalDetector:
                 result.shown = True
                 result.best = max(result.best, policy.detect_threshold)
                 result.support = [(unit, policy.detect_threshold) for unit in found]
+                result.quotes = list(result.support)
                 result.hint_only = signal_id not in HINT_IS_THE_SIGNAL and all(unit.after_hint for unit in found)
         interviewer_texts = [" ".join(t.text.split()[:INTERVIEWER_WORDS]) for t in transcript.turns
                              if t.role == "interviewer"]

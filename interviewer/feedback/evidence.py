@@ -115,12 +115,18 @@ _FIRST_PERSON = [(re.compile(rf"\b{first}\b"), third) for first, third in [
 ]]
 
 
+_NEGATION = re.compile(r"\b(not|no|never|none|nothing|nobody|neither|nor|without|cannot)\b|n't\b", re.IGNORECASE)
+
+
 def reported(quote: str, limit: int = REPORTED_WORDS) -> str:
     """The candidate's words in the third person, for a claim's text: "I'd shard by user" -> "they'd shard by
-    user"; cut at `limit` words with an ellipsis."""
+    user"; cut at `limit` words with an ellipsis, but never where the cut would drop a negation (the claim would
+    say the opposite of the sentence): such a sentence is reported whole."""
     words = " ".join(quote.split()).lstrip("-*• ").rstrip(".!?:;,").split(" ")
     if words and words[0].strip(",").lower() in _SENTENCE_OPENERS:
         words[0] = words[0].lower()  # "So, we" -> "so, they"; "Redis holds" keeps its capital
+    if _NEGATION.search(" ".join(words[limit:])):
+        limit = len(words)
     text = " ".join(words[:limit]) + (" …" if len(words) > limit else "")
     for pattern, replacement in _FIRST_PERSON:
         text = pattern.sub(replacement, text)

@@ -8,7 +8,7 @@ and a dimension left without a verified claim is reported as insufficient eviden
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from interviewer.feedback.code_evidence import CodeRun, apply_code_run, best_code_run
 from interviewer.feedback.detector import (
@@ -31,9 +31,12 @@ from interviewer.feedback.quality import (
     reading_claims,
 )
 from interviewer.feedback.speech import SpeechEvidence, SpeechReader
+from interviewer.feedback.structure import NEEDS_OCCASION, STRUCTURAL
 from interviewer.feedback.topics import asked_dimensions
+from interviewer.feedback.verify import ClaimGate, only_weak_support
 from interviewer.types import (
     Claim,
+    ClaimKind,
     CompanyProfile,
     Dimension,
     DimensionGrade,
@@ -98,26 +101,32 @@ def grade_transcript(
     policy: GradingPolicy | None = None,
     quality: QualityModel | None = None,
     question: Question | None = None,
+    gate: ClaimGate | None = None,
 ) -> Feedback:
-    """Grade `transcript`. Evidence (or a `detection`) already gathered for it, and a `policy` or answer-quality
-    model other than the shipped ones, may be given (calibration reuses one evidence across many policies). For a
-    coding `question`, the candidate's code is run against its hidden tests and the best run is evidence."""
+    """Grade `transcript` in one pass: evidence in, every claim checked by the faithfulness checker (`gate`),
+    grades from what survived, level and verdict from the grades. Evidence (or a `detection`) already gathered, a
+    `policy` or answer-quality model other than the shipped ones, and a gate that remembers verdicts may be given
+    (calibration reuses them). For a coding `question`, the best run of the candidate's code is evidence."""
     evidence = evidence or gather_evidence(transcript, rubric, detector, question=question, detection=detection)
     policy = policy or detector.policy
     quality = quality or load_quality_model()
-    grades = [_grade_dimension(d, rubric, evidence, policy, quality, target) for d in rubric.dimensions]
+    gate = gate or ClaimGate(detector.embedder)
+    signals = checked_observations(transcript, rubric, evidence.detection, gate)
+    credited = _credited(evidence.detection, signals.credited())
+    grades = [_grade_dimension(d, rubric, credited, evidence, signals, policy, quality, target)
+              for d in rubric.dimensions]
     if evidence.code is not None:
         apply_code_run(grades, evidence.code, rubric_rationale(rubric))
-    total = verified = 0
+    printed = {id(claim) for claim in signals.printed.values()}
+    others = [claim for grade in grades for claim in grade.claims if id(claim) not in printed]
+    passed = _passing(transcript, others, gate)
     for grade in grades:
-        total += len(grade.claims)
-        for claim in grade.claims:
-            claim.verified = verify_claim(transcript, claim)
-        grade.claims = [claim for claim in grade.claims if claim.verified]
-        verified += len(grade.claims)
+        grade.claims = [c for c in grade.claims if id(c) not in passed.failed]
         if not grade.claims and grade.score is not None:
             grade.score = None
-            grade.rationale = "Insufficient evidence: no claim about this dimension survived verification."
+            grade.rationale = "Insufficient evidence: no claim about this dimension passed the check."
+    total = signals.attempted + len(others)
+    verified = sum(len(grade.claims) for grade in grades)
     weights = dimension_weights(rubric, company)
     shares = level_shares(grades, weights, strategy_only_dimensions(rubric))
     estimate = estimate_level(shares, policy)
@@ -132,12 +141,78 @@ def grade_transcript(
         dimensions=grades,
         strengths=strengths,
         improvements=improvements,
-        next_level=next_level_items(rubric, evidence.detection, estimate, weights),
+        next_level=next_level_items(rubric, credited, estimate, weights),
         hints_taken=sum(1 for turn in transcript.turns if turn.hint),
         flags=flags_for(find_injections(transcript)),
         verification=Verification(claims_total=total, claims_verified=verified,
-                                   claims_dropped=total - verified),
+                                  claims_dropped=total - verified),
     )
+
+
+@dataclass
+class _Passed:
+    failed: set[int]
+    """ids of the claims that failed."""
+
+
+def _passing(transcript: Transcript, claims: list[Claim], gate: ClaimGate) -> _Passed:
+    """Quotes verbatim in the cited candidate turn first (cheap), then the checker."""
+    verbatim = [c for c in claims if verify_claim(transcript, c)]
+    failed = {id(c) for c in claims} - {id(c) for c in verbatim}
+    for claim, ok in zip(verbatim, gate.passing(transcript, verbatim), strict=True):
+        claim.verified = ok
+        if not ok:
+            failed.add(id(claim))
+    return _Passed(failed)
+
+
+OBSERVATION_ATTEMPTS = 3
+"""How many of a signal's sentences are tried, one at a time, as the evidence of its claim."""
+
+
+@dataclass
+class CheckedSignals:
+    printed: dict[str, Claim]
+    """Per credited signal, the claim that passed the checker (what the feedback prints)."""
+    unprinted: dict[str, Claim]
+    """Credited signals whose every claim the checker found only weakly supported (its entailment judge is the
+    weak part; quote, speaker, negation, numbers and names all held): the grade and its judgment keep the quote,
+    the feedback does not print the claim."""
+    attempted: int
+
+    def credited(self) -> set[str]:
+        return set(self.printed) | set(self.unprinted)
+
+
+def checked_observations(transcript: Transcript, rubric: Rubric, detection: Detection,
+                         gate: ClaimGate) -> CheckedSignals:
+    """Per shown signal, a claim quoting one of its sentences that passes the checker: the best sentence first,
+    then the next ones in turn (the repair). A signal whose claims fail on what the checker can establish (a
+    quote not in the candidate's turn, a lost negation, a number or name the candidate never said) is not
+    credited."""
+    shown = [s for s, r in detection.results.items() if r.shown and r.quotes]
+    printed: dict[str, Claim] = {}
+    soft: dict[str, Claim] = {}
+    for attempt in range(OBSERVATION_ATTEMPTS):
+        tries = {s: _observation(rubric.signals[s], detection.results[s], rubric.dimension_of(s).id, attempt)
+                 for s in shown if s not in printed and attempt < len(detection.results[s].quotes)}
+        candidates = [(s, c) for s, c in tries.items() if verify_claim(transcript, c)]
+        for (signal_id, claim), check in zip(candidates, gate.check(transcript, [c for _, c in candidates]),
+                                             strict=True):
+            if check.verdict == "supported":
+                claim.verified = True
+                printed[signal_id] = claim
+            elif only_weak_support(check):
+                soft.setdefault(signal_id, claim)
+    unprinted = {s: c for s, c in soft.items() if s not in printed}
+    return CheckedSignals(printed=printed, unprinted=unprinted, attempted=len(shown))
+
+
+def _credited(detection: Detection, credited: set[str]) -> Detection:
+    """The detection with every shown signal the checker did not let through taken back."""
+    results = {s: r if not r.shown or s in credited else replace(r, shown=False, support=[], quotes=[])
+               for s, r in detection.results.items()}
+    return Detection(units=detection.units, results=results, touched=detection.touched)
 
 
 # --- dimensions ---------------------------------------------------------------------------------
@@ -149,8 +224,21 @@ def _credit(result: SignalResult, policy: GradingPolicy) -> float:
     return policy.hint_credit if result.hint_only else 1.0
 
 
-QUALITY_LADDER: dict[Tier, int] = {"weak": 1, "fair": 2, "strong": 3}
+QUALITY_FLOOR: dict[Tier, int] = {"weak": 1, "fair": 2, "strong": 3}
 """The grade the quality of the answers alone earns a dimension that rubric signals place lower."""
+WEAK_CEILING = 2
+"""Answers that read weak (short, unsure, lost in fillers) cannot meet the execution bar, whatever rubric words
+they contain."""
+
+
+def with_quality(score: int, tier: Tier) -> tuple[int, bool]:
+    """A dimension's grade from its rubric behaviours (`score`) and the quality of its answers: strong answers
+    lift it to the execution bar, fair ones to approaching it, weak ones hold it below the execution bar. Returns
+    the grade and whether the answers alone lifted it."""
+    floor = QUALITY_FLOOR[tier]
+    if tier == "weak":
+        return min(score, WEAK_CEILING), False
+    return (floor, True) if floor > score else (score, False)
 
 
 def _quality_reading(dimension: Dimension, evidence: GradingEvidence, model: QualityModel) -> QualityReading | None:
@@ -164,37 +252,38 @@ def _quality_reading(dimension: Dimension, evidence: GradingEvidence, model: Qua
 
 
 def _grade_dimension(
-    dimension: Dimension, rubric: Rubric, evidence: GradingEvidence, policy: GradingPolicy, model: QualityModel,
-    target: Level,
+    dimension: Dimension, rubric: Rubric, detection: Detection, evidence: GradingEvidence,
+    checked: CheckedSignals, policy: GradingPolicy, model: QualityModel, target: Level,
 ) -> DimensionGrade:
-    detection = evidence.detection
     signals = [rubric.signals[s] for s in dimension.signals
                if detection.results[s].shown or detection.results[s].occasion]
     results = {s.id: detection.results[s.id] for s in signals}
     shown = [s.id for s in signals if results[s.id].shown]
     missing = [s.id for s in signals if not results[s.id].shown]
     reading = _quality_reading(dimension, evidence, model)
-    if not _touched(dimension, rubric, evidence, signals, shown, reading, policy):
+    if not _touched(dimension, rubric, detection, evidence, signals, shown, reading, policy):
         return DimensionGrade(dimension=dimension.id, name=dimension.name, score=None,
                               rationale="Insufficient evidence: neither side discussed this dimension.",
                               signals_missing=missing, claims=[])
-    claims = [_observation(signal, results[signal.id], dimension, policy) for signal in signals
-              if results[signal.id].shown]
-    claims += [c for s in signals if not results[s.id].shown
-               if (c := _gap_claim(s, results[s.id], dimension, policy, target)) is not None]
+    claims = [checked.printed[s] for s in shown if s in checked.printed]
+    absences = [c for s in signals if not results[s.id].shown
+                if (c := _absence_claim(s, results[s.id], dimension, policy, target)) is not None]
+    claims += absences
+    claimed_absent = {c.signal for c in absences}
+    not_credited = [s.name for s in signals if not results[s.id].shown and s.id not in claimed_absent
+                    and not (s.bar == "strategy" and target.bar == "execution")]
     score = dimension_score(signals, results, policy) if signals else 1
     lifted = False
     if reading is not None:
-        if score <= 2 and QUALITY_LADDER[reading.tier] > score:
-            score = QUALITY_LADDER[reading.tier]
-            lifted = True
+        score, lifted = with_quality(score, reading.tier)
         claims += reading_claims(reading, dimension.id, evidence.speech.lexicon)
-    judgment = _judgment(dimension, score, signals, results)
+    judgment = _judgment(dimension, score, [checked.printed.get(s) or checked.unprinted[s] for s in shown])
     if judgment.evidence:
         claims.append(judgment)
     return DimensionGrade(dimension=dimension.id, name=dimension.name, score=score,
                           rationale=_rationale(dimension, score), signals_shown=shown,
-                          signals_missing=missing, claims=claims, quality_lifted=lifted and score >= 3)
+                          signals_missing=missing, claims=claims, quality_lifted=lifted and score >= 3,
+                          not_credited=not_credited)
 
 
 UNASKED_SUPPORT = 2
@@ -202,14 +291,13 @@ UNASKED_SUPPORT = 2
 sentences show its signals: one sentence that resembles a rubric example is not a discussion of the topic."""
 
 
-def _touched(dimension: Dimension, rubric: Rubric, evidence: GradingEvidence, signals: list[Signal],
-             shown: list[str], reading: QualityReading | None, policy: GradingPolicy) -> bool:
+def _touched(dimension: Dimension, rubric: Rubric, detection: Detection, evidence: GradingEvidence,
+             signals: list[Signal], shown: list[str], reading: QualityReading | None, policy: GradingPolicy) -> bool:
     """Was this dimension discussed at all? A dimension the interviewer asks about by name (`asked_by`) is
     discussed when asked or when the candidate showed one of its signals; one every answer speaks to (a
     quality dimension without `asked_by`) whenever there are answers; others when a turn came near it."""
     if dimension.asked_by:
-        supporting = {(unit.turn_id, unit.start) for s in shown
-                      for unit, _ in evidence.detection.results[s].support}
+        supporting = {(unit.turn_id, unit.start) for s in shown for unit, _ in detection.results[s].support}
         return bool(evidence.asked.get(dimension.id)) or len(supporting) >= UNASKED_SUPPORT
     if shown:
         return True
@@ -217,7 +305,7 @@ def _touched(dimension: Dimension, rubric: Rubric, evidence: GradingEvidence, si
         return True
     if not signals:
         return False
-    touched = max(evidence.detection.touched[s.id] for s in signals)
+    touched = max(detection.touched[s.id] for s in signals)
     return touched >= policy.touch_for(rubric.round.value)
 
 
@@ -255,57 +343,55 @@ def rubric_rationale(rubric: Rubric) -> Callable[[str, int], str]:
 
 
 def _rationale(dimension: Dimension, score: int) -> str:
-    descriptor = {1: dimension.below_bar, 2: dimension.below_bar, 3: dimension.execution_bar,
-                  4: dimension.strategy_bar}[score]
-    return f"{SCORE_WORDS[score].capitalize()}. {descriptor}"
+    """What the grade means, in the rubric's words: the bar that was missed or met, and what the next one asks.
+    It describes the bar, never the candidate (the claims below it say what the candidate did)."""
+    if score <= 2:
+        return f"{SCORE_WORDS[score].capitalize()}. The execution bar asks for this: {dimension.execution_bar}"
+    if score == 3:
+        return f"{SCORE_WORDS[score].capitalize()}. The strategy bar would add: {dimension.strategy_bar}"
+    return f"{SCORE_WORDS[score].capitalize()}, which asks for this: {dimension.strategy_bar}"
 
 
-def _quotes(result: SignalResult, policy: GradingPolicy) -> list[Evidence]:
-    return [Evidence(turn_id=unit.turn_id, quote=unit.text)
-            for unit, _ in result.support[: policy.evidence_per_claim]]
-
-
-def _observation(signal: Signal, result: SignalResult, dimension: Dimension, policy: GradingPolicy) -> Claim:
-    """"<signal> (<bar> bar): the candidate said <their best sentence, in the third person>", so the claim states
-    what was said, not only which rubric label it earned."""
+def _observation(signal: Signal, result: SignalResult, dimension: str, attempt: int = 0) -> Claim:
+    """"<signal> (<bar> bar): the candidate said <one of its sentences, in the third person>", quoting that
+    sentence, so the claim states what was said, not only which rubric label it earned. A thought-process signal
+    is read from the conversation's shape, not from one sentence: its claim is a judgment with an example."""
     bar = "strategy" if signal.bar == "strategy" else "execution"
-    evidence = _quotes(result, policy)
-    said = f": the candidate said {reported(evidence[0].quote)}" if evidence else ""
+    unit = result.quotes[attempt][0]
+    said = f": the candidate said {reported(unit.text)}"
     if result.hint_only:
-        text = f"{signal.name} ({bar} bar), but only after a hint{said}"
-        polarity = "improvement"
+        text, polarity = f"{signal.name} ({bar} bar), but only after a hint{said}", "improvement"
     else:
-        text = f"{signal.name} ({bar} bar){said}"
-        polarity = "strength"
-    return Claim(text=text, dimension=dimension.id, polarity=polarity, kind="observation",
-                 signal=signal.id, evidence=evidence)
+        text, polarity = f"{signal.name} ({bar} bar){said}", "strength"
+    kind: ClaimKind = "judgment" if signal.id in STRUCTURAL else "observation"
+    return Claim(text=text, dimension=dimension, polarity=polarity, kind=kind, signal=signal.id,
+                 evidence=[Evidence(turn_id=unit.turn_id, quote=unit.text)])
 
 
-def _gap_claim(
-    signal: Signal, result: SignalResult, dimension: Dimension, policy: GradingPolicy, target: Level
-) -> Claim | None:
-    """An absence claim when no candidate sentence comes near the signal; else a 'only touched' one."""
+def _absence_claim(signal: Signal, result: SignalResult, dimension: Dimension, policy: GradingPolicy,
+                   target: Level) -> Claim | None:
+    """"The candidate never ..." only when nothing the candidate said comes near the signal, in meaning or in
+    words: no sentence close to it and none with one of its cue phrases. (Meaning alone misses paraphrases: on
+    our own samples a fifth of the signals shown in other words sit below the similarity threshold.) Signals
+    that need an occasion (correcting an error, taking a hint) are never claimed absent. Anything else not
+    shown is listed as not credited, which is the grader's finding, not a claim about the candidate."""
     if signal.bar == "strategy" and target.bar == "execution":
         return None
-    if result.best < policy.absence_threshold:
-        return Claim(text=f"The candidate {signal.missing}", dimension=dimension.id, polarity="improvement",
-                     kind="absence", signal=signal.id, verified=True)
-    nearest = _nearest(result)
-    if nearest is None:
+    if result.best >= policy.absence_threshold or result.cued or signal.id in NEEDS_OCCASION:
         return None
-    return Claim(text=f"Touched on {signal.name.lower()} without showing it clearly: the candidate said "
-                      f"{reported(nearest.quote)}", dimension=dimension.id, polarity="improvement",
-                 kind="observation", signal=signal.id, evidence=[nearest])
+    return Claim(text=f"The candidate {signal.missing}", dimension=dimension.id, polarity="improvement",
+                 kind="absence", signal=signal.id, verified=True)
 
 
-def _nearest(result: SignalResult) -> Evidence | None:
-    unit = result.nearest
-    return Evidence(turn_id=unit.turn_id, quote=unit.text) if unit is not None else None
+def is_grade_claim(claim: Claim) -> bool:
+    """The dimension's grade as a claim ("Trade-offs: meets the L4/L5 execution bar"), as opposed to a claim about
+    one behaviour: listed with the grade, not among strengths and improvements."""
+    return claim.kind == "judgment" and claim.signal is None
 
 
-def _judgment(dimension: Dimension, score: int, signals: list[Signal], results: dict[str, SignalResult]) -> Claim:
-    evidence = [Evidence(turn_id=results[s.id].support[0][0].turn_id, quote=results[s.id].support[0][0].text)
-                for s in signals if results[s.id].shown][:3]
+def _judgment(dimension: Dimension, score: int, observations: list[Claim]) -> Claim:
+    """The grade, held to the evidence of the behaviours credited in the dimension."""
+    evidence = [claim.evidence[0] for claim in observations][:3]
     return Claim(text=f"{dimension.name}: {SCORE_WORDS[score]}", dimension=dimension.id,
                  polarity="strength" if score >= 3 else "improvement", kind="judgment", evidence=evidence)
 
@@ -393,7 +479,7 @@ def verdict_for(shares: LevelShares, target: Level, policy: GradingPolicy) -> Ve
 def select_claims(grades: list[DimensionGrade], weights: dict[str, float]) -> tuple[list[Claim], list[Claim]]:
     """Strengths: observed signals, strategy bar first. Improvements: gaps, heaviest dimensions first."""
     order = {g.dimension: -weights[g.dimension] for g in grades}
-    claims = [c for g in grades for c in g.claims if c.kind != "judgment"]
+    claims = [c for g in grades for c in g.claims if not is_grade_claim(c)]
     strengths = sorted((c for c in claims if c.polarity == "strength"),
                        key=lambda c: ("strategy bar" not in c.text, order[c.dimension]))
     improvements = sorted((c for c in claims if c.polarity == "improvement"),

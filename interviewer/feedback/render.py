@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interviewer.feedback.grading import SCORE_WORDS
+from interviewer.feedback.grading import SCORE_WORDS, is_grade_claim
 from interviewer.types import Claim, Feedback
 
 ROUND_TITLES = {
@@ -70,8 +70,11 @@ def to_markdown(feedback: Feedback) -> str:
     for grade in feedback.dimensions:
         mark, _ = _grade(grade.score)
         out += ["", f"### {grade.name}: {mark}", "", grade.rationale]
-        claims = [c for c in grade.claims if c.kind != "judgment"]
+        claims = [c for c in grade.claims if not is_grade_claim(c)]
         if claims:
             out.append("")
             out += [line for claim in claims for line in _claim_lines(claim)]
+        if grade.not_credited:
+            out += ["", f"Not credited (no answer showed it clearly enough; say it outright next time): "
+                        f"{'; '.join(grade.not_credited)}."]
     return "\n".join(out) + "\n"
