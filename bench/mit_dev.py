@@ -39,9 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from interviewer.catalog import load_catalog  # noqa: E402
 from interviewer.config import get_settings  # noqa: E402
-from interviewer.feedback.detector import SignalDetector  # noqa: E402
-from interviewer.feedback.grading import GradingEvidence, gather_evidence, grade_transcript  # noqa: E402
-from interviewer.feedback.quality import (  # noqa: E402
+from interviewer.feedback.answer_quality import (  # noqa: E402
     QUALITY_FILE,
     Cuts,
     QualityModel,
@@ -50,6 +48,8 @@ from interviewer.feedback.quality import (  # noqa: E402
     composite,
     load_quality_model,
 )
+from interviewer.feedback.detector import SignalDetector  # noqa: E402
+from interviewer.feedback.grading import GradingEvidence, gather_evidence, grade_transcript  # noqa: E402
 from interviewer.feedback.speech import answer_features  # noqa: E402
 from interviewer.rag.embeddings import default_embedder  # noqa: E402
 from interviewer.transcripts import parse_plain  # noqa: E402

@@ -87,7 +87,7 @@ class Dimension(Strict):
     """Interview questions that ask about this dimension (how a transcript from elsewhere shows which
     dimensions the interviewer raised); empty for dimensions every answer speaks to."""
     quality: Literal["substance", "delivery"] | None = None
-    """How the answers were given also counts here (feedback/quality.py): the substance of the answers that
+    """How the answers were given also counts here (feedback/answer_quality.py): the substance of the answers that
     address the dimension, or the delivery of all of them."""
 
 

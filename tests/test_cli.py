@@ -51,8 +51,11 @@ def test_replay_json_and_out_file(shared_home: Path, plain_export: Path, tmp_pat
     data = json.loads(out.read_text())
     assert data == json.loads(result.stdout)
     assert data["target_level"] == "L5" and data["round"] == "system-design"
-    assert data["verification"]["claims_dropped"] == 0
-    quotes = [e for d in data["dimensions"] for c in d["claims"] for e in c["evidence"]]
+    check = data["verification"]
+    claims = [c for d in data["dimensions"] for c in d["claims"]]
+    assert check["claims_verified"] == len(claims) == check["claims_total"] - check["claims_dropped"]
+    assert all(c["verified"] for c in claims)
+    quotes = [e for c in claims for e in c["evidence"]]
     text = plain_export.read_text()
     assert quotes and all(e["quote"] in text for e in quotes)
 

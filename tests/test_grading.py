@@ -3,12 +3,19 @@
 import pytest
 
 from interviewer.catalog import Catalog
+from interviewer.evaluation.entailment import OfflineEntailment
+from interviewer.evaluation.faithfulness import check_feedback
 from interviewer.feedback.detector import SignalDetector, load_policy
 from interviewer.feedback.evidence import candidate_units, quote_in_turn, verify_claim
-from interviewer.feedback.grading import grade_transcript, level_shares, verdict_for
+from interviewer.feedback.grading import grade_transcript
+from interviewer.feedback.levels import level_shares, verdict_for
 from interviewer.rag.embeddings import Embedder
 from interviewer.transcripts import parse_plain
-from interviewer.types import Claim, DimensionGrade, Evidence, Level, Round, Transcript
+from interviewer.types import Claim, DimensionGrade, Evidence, Feedback, Level, Round, Transcript
+
+from .speech_excerpts import SPOKEN_CLEAR, SPOKEN_HALTING
+
+VERDICTS = ["no hire", "lean no hire", "lean hire", "hire", "strong hire"]
 
 
 def _detector(catalog: Catalog, embedder: Embedder, round_: Round = Round.SYSTEM_DESIGN) -> SignalDetector:
@@ -57,17 +64,25 @@ def test_every_quote_in_feedback_is_verbatim_from_the_candidate(catalog: Catalog
 
 
 def test_absence_claims_hold_against_every_candidate_turn(catalog: Catalog, embedder: Embedder) -> None:
-    sample = next(s for s in catalog.samples if s.id == "sd-l4-url-shortener")
+    """A thin answer: what it never came near, in meaning or in words, is claimed absent, and nothing else."""
+    transcript = parse_plain(
+        "Interviewer: Design a URL shortener.\n"
+        "Candidate: Okay so there is a web server and a MySQL table with the code and the long URL.\n"
+        "Interviewer: Anything else?\n"
+        "Candidate: When someone clicks we look up the code and send them to the long URL.\n")
     detector = _detector(catalog, embedder)
-    feedback = grade_transcript(sample.transcript, catalog.rubric(sample.round), detector, target=Level.L5)
-    absences = [c for c in feedback.improvements if c.kind == "absence"]
-    assert absences
-    units = candidate_units(sample.transcript)
+    rubric = catalog.rubric(Round.SYSTEM_DESIGN)
+    feedback = grade_transcript(transcript, rubric, detector, target=Level.L5)
+    absences = [c for g in feedback.dimensions for c in g.claims if c.kind == "absence"]
+    assert len(absences) >= 3
+    units = candidate_units(transcript)
     threshold = load_policy().absence_threshold
     for claim in absences:
         assert claim.signal is not None
         scores = detector.similarities([u.text for u in units])[:, detector.signal_ids.index(claim.signal)]
         assert scores.max() < threshold, claim.text
+        cues = [cue.lower() for cue in rubric.signals[claim.signal].cues]
+        assert not any(cue in unit.text.lower() for unit in units for cue in cues), claim.text
 
 
 def test_quotes_that_are_not_verbatim_or_not_the_candidates_fail(catalog: Catalog) -> None:
@@ -165,3 +180,88 @@ def test_hints_are_only_held_against_a_candidate_who_got_one(catalog: Catalog, e
     hinted = parse_plain(text)
     hinted.turns[2].hint = True
     assert takes_hints_claims(hinted)[1]
+
+
+# --- issue 12: real speech, evidence that supports its claim, nothing printed that the checker rejects ------------
+
+def _spoken(text: str) -> Transcript:
+    return parse_plain(text, interviewer="Interviewer", candidate="Interviewee")
+
+
+def _mean_grade(feedback: Feedback) -> float:
+    scores = [g.score for g in feedback.dimensions if g.score is not None]
+    return sum(scores) / len(scores)
+
+
+def test_a_clear_spoken_interview_outgrades_a_halting_one(catalog: Catalog, embedder: Embedder) -> None:
+    rubric = catalog.rubric(Round.BEHAVIORAL)
+    detector = _detector(catalog, embedder, Round.BEHAVIORAL)
+    clear = grade_transcript(_spoken(SPOKEN_CLEAR), rubric, detector, target=Level.L4)
+    halting = grade_transcript(_spoken(SPOKEN_HALTING), rubric, detector, target=Level.L4)
+    assert _mean_grade(clear) > _mean_grade(halting)
+    assert VERDICTS.index(clear.verdict) > VERDICTS.index(halting.verdict)
+    communication = next(g for g in halting.dimensions if g.dimension == "communication")
+    assert communication.score is not None and communication.score <= 2
+    assert any("don't know" in e.quote for c in communication.claims for e in c.evidence)
+
+
+def test_behavioral_dimensions_nobody_asked_about_have_insufficient_evidence(catalog: Catalog,
+                                                                             embedder: Embedder) -> None:
+    feedback = grade_transcript(_spoken(SPOKEN_CLEAR), catalog.rubric(Round.BEHAVIORAL),
+                                _detector(catalog, embedder, Round.BEHAVIORAL), target=Level.L4)
+    grades = {g.dimension: g.score for g in feedback.dimensions}
+    assert grades["mentoring"] is None and grades["failure-learning"] is None and grades["scope-impact"] is None
+    assert grades["ownership"] is not None and grades["self-awareness"] is not None
+
+
+def test_the_best_version_of_the_code_is_credited(catalog: Catalog, embedder: Embedder) -> None:
+    """Code that passes every hidden test, then a later edit that breaks it: the round keeps the passing one."""
+    question = catalog.questions["code-softmax-cross-entropy"]
+    assert question.code is not None and question.code.reference is not None
+    broken = question.code.reference.replace("math.log(norm) - shifted[label]", "math.log(norm)")
+    transcript = parse_plain(
+        "Interviewer: Write softmax_cross_entropy.\n"
+        f"Candidate: Here it is.\n```python\n{question.code.reference.rstrip()}\n```\n"
+        "Interviewer: Could it be simpler?\n"
+        f"Candidate: Maybe this.\n```python\n{broken.rstrip()}\n```\n")
+    rubric = catalog.rubric(Round.ML_CODING)
+    feedback = grade_transcript(transcript, rubric, SignalDetector(rubric, embedder), target=Level.L5,
+                                question=question)
+    correctness = next(g for g in feedback.dimensions if g.dimension == "correctness")
+    test_claim = next(c for c in correctness.claims if c.text.startswith("Hidden tests"))
+    assert test_claim.polarity == "strength" and test_claim.evidence[0].turn_id == 2
+    assert correctness.score is not None and correctness.score >= 3
+
+
+def test_no_absence_claim_when_the_topic_came_up_in_other_words(catalog: Catalog, embedder: Embedder) -> None:
+    """"If I had to phase it: ..." is far from every example of an evolution plan in meaning, but says "phase":
+    the grader does not claim the candidate never planned phases (it does claim other absences)."""
+    transcript = parse_plain(
+        "Interviewer: Design a URL shortener.\n"
+        "Candidate: If I had to phase it: first quarter, the core create and redirect path with caching and raw "
+        "click counts. Country breakdowns come after that, then custom domains for paying customers.\n")
+    rubric = catalog.rubric(Round.SYSTEM_DESIGN)
+    feedback = grade_transcript(transcript, rubric, _detector(catalog, embedder), target=Level.L6)
+    claimed_absent = {c.signal for g in feedback.dimensions for c in g.claims if c.kind == "absence"}
+    assert claimed_absent and "sd-evolution-plan" not in claimed_absent
+
+
+def test_every_printed_claim_passes_the_checker(catalog: Catalog, embedder: Embedder) -> None:
+    """What `interviewer eval faithfulness` would say about the feedback's own JSON: every claim supported."""
+    sample = next(s for s in catalog.samples if s.id == "sd-l6-news-feed")
+    rubric = catalog.rubric(sample.round)
+    feedback = grade_transcript(sample.transcript, rubric, SignalDetector(rubric, embedder), target=Level.L6)
+    report = check_feedback(sample.transcript, feedback.model_dump_json(), OfflineEntailment(embedder),
+                            embedder=embedder)
+    assert report.total >= 10
+    assert [c.text for c in report.claims if c.verdict != "supported"] == []
+    assert feedback.verification.claims_total >= feedback.verification.claims_verified == report.total
+
+
+def test_rationales_describe_the_bar_not_the_candidate(catalog: Catalog, embedder: Embedder) -> None:
+    sample = next(s for s in catalog.samples if s.id == "sd-l4-url-shortener")
+    rubric = catalog.rubric(sample.round)
+    feedback = grade_transcript(sample.transcript, rubric, SignalDetector(rubric, embedder), target=Level.L5)
+    below = {d.below_bar for d in rubric.dimensions}
+    for grade in feedback.dimensions:
+        assert not any(text in grade.rationale for text in below), grade.rationale

@@ -88,10 +88,12 @@ def best_code_run(transcript: Transcript, question: Question) -> CodeRun | None:
 
 
 def code_claim(run: CodeRun) -> Claim:
+    """What running the code showed. A judgment, not an observation: its support is the sandbox's run of the
+    quoted code, not the candidate's words."""
     report = run.report
     return Claim(
         text=f"Hidden tests: {report.summary()}",
-        dimension=DIMENSION, polarity="strength" if report.all_passed else "improvement", kind="observation",
+        dimension=DIMENSION, polarity="strength" if report.all_passed else "improvement", kind="judgment",
         signal=SIGNAL, evidence=[Evidence(turn_id=run.turn_id, quote=run.def_line)],
     )
 
@@ -102,6 +104,8 @@ def apply_code_run(grades: list[DimensionGrade], run: CodeRun, rationale: Callab
     for grade in grades:
         if grade.dimension != DIMENSION:
             continue
+        if run.report.all_passed:  # the run shows the working solution, whatever the words suggested
+            grade.claims = [c for c in grade.claims if not (c.kind == "absence" and c.signal == SIGNAL)]
         grade.claims.insert(0, code_claim(run))
         passed, total = run.report.passed, run.report.total
         if run.report.all_passed:

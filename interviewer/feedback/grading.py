@@ -8,20 +8,9 @@ and a dimension left without a verified claim is reported as insufficient eviden
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from interviewer.feedback.code_evidence import CodeRun, apply_code_run, best_code_run
-from interviewer.feedback.detector import (
-    Attainment,
-    Detection,
-    GradingPolicy,
-    SignalDetector,
-    SignalResult,
-    load_policy,
-)
-from interviewer.feedback.evidence import reported, verify_claim
-from interviewer.feedback.injection import find_injections, flags_for
-from interviewer.feedback.quality import (
+from interviewer.feedback.answer_quality import (
     QualityModel,
     QualityReading,
     Tier,
@@ -30,10 +19,33 @@ from interviewer.feedback.quality import (
     load_quality_model,
     reading_claims,
 )
+from interviewer.feedback.code_evidence import CodeRun, apply_code_run, best_code_run
+from interviewer.feedback.detector import (
+    Detection,
+    GradingPolicy,
+    SignalDetector,
+    SignalResult,
+)
+from interviewer.feedback.evidence import reported
+from interviewer.feedback.injection import find_injections, flags_for
+from interviewer.feedback.levels import (
+    LevelShares,
+    dimension_weights,
+    estimate_level,
+    level_shares,
+    strategy_only_dimensions,
+    verdict_for,
+)
 from interviewer.feedback.speech import SpeechEvidence, SpeechReader
 from interviewer.feedback.structure import NEEDS_OCCASION, STRUCTURAL
 from interviewer.feedback.topics import asked_dimensions
-from interviewer.feedback.verify import ClaimGate, only_weak_support
+from interviewer.feedback.verify import (
+    CheckedSignals,
+    ClaimGate,
+    checked_observations,
+    credited_detection,
+    failing_claims,
+)
 from interviewer.types import (
     Claim,
     ClaimKind,
@@ -47,7 +59,6 @@ from interviewer.types import (
     Rubric,
     Signal,
     Transcript,
-    Verdict,
     Verification,
 )
 
@@ -57,15 +68,6 @@ SCORE_WORDS = {
     3: "meets the L4/L5 execution bar",
     4: "meets the L6+ strategy bar",
 }
-_LEVELS = [Level.L4, Level.L5, Level.L6, Level.L7]
-
-
-@dataclass(frozen=True)
-class LevelShares:
-    """Weighted share of graded dimensions at the execution bar (score >= 3) and the strategy bar (4)."""
-
-    execution: float
-    strategy: float
 
 
 @dataclass
@@ -111,24 +113,30 @@ def grade_transcript(
     policy = policy or detector.policy
     quality = quality or load_quality_model()
     gate = gate or ClaimGate(detector.embedder)
-    signals = checked_observations(transcript, rubric, evidence.detection, gate)
-    credited = _credited(evidence.detection, signals.credited())
+    detection = evidence.detection
+
+    def claim_for(signal_id: str, attempt: int) -> Claim:
+        return _observation(rubric.signals[signal_id], detection.results[signal_id],
+                            rubric.dimension_of(signal_id).id, attempt)
+
+    signals = checked_observations(transcript, detection, gate, claim_for)
+    credited = credited_detection(detection, signals.credited())
     grades = [_grade_dimension(d, rubric, credited, evidence, signals, policy, quality, target)
               for d in rubric.dimensions]
     if evidence.code is not None:
         apply_code_run(grades, evidence.code, rubric_rationale(rubric))
     printed = {id(claim) for claim in signals.printed.values()}
     others = [claim for grade in grades for claim in grade.claims if id(claim) not in printed]
-    passed = _passing(transcript, others, gate)
+    failed = failing_claims(transcript, others, gate)
     for grade in grades:
-        grade.claims = [c for c in grade.claims if id(c) not in passed.failed]
+        grade.claims = [c for c in grade.claims if id(c) not in failed]
         if not grade.claims and grade.score is not None:
             grade.score = None
             grade.rationale = "Insufficient evidence: no claim about this dimension passed the check."
     total = signals.attempted + len(others)
     verified = sum(len(grade.claims) for grade in grades)
     weights = dimension_weights(rubric, company)
-    shares = level_shares(grades, weights, strategy_only_dimensions(rubric))
+    shares = level_shares(grades, weights, strategy_only_dimensions(rubric), policy.attainment)
     estimate = estimate_level(shares, policy)
     strengths, improvements = select_claims(grades, weights)
     return Feedback(
@@ -147,72 +155,6 @@ def grade_transcript(
         verification=Verification(claims_total=total, claims_verified=verified,
                                   claims_dropped=total - verified),
     )
-
-
-@dataclass
-class _Passed:
-    failed: set[int]
-    """ids of the claims that failed."""
-
-
-def _passing(transcript: Transcript, claims: list[Claim], gate: ClaimGate) -> _Passed:
-    """Quotes verbatim in the cited candidate turn first (cheap), then the checker."""
-    verbatim = [c for c in claims if verify_claim(transcript, c)]
-    failed = {id(c) for c in claims} - {id(c) for c in verbatim}
-    for claim, ok in zip(verbatim, gate.passing(transcript, verbatim), strict=True):
-        claim.verified = ok
-        if not ok:
-            failed.add(id(claim))
-    return _Passed(failed)
-
-
-OBSERVATION_ATTEMPTS = 3
-"""How many of a signal's sentences are tried, one at a time, as the evidence of its claim."""
-
-
-@dataclass
-class CheckedSignals:
-    printed: dict[str, Claim]
-    """Per credited signal, the claim that passed the checker (what the feedback prints)."""
-    unprinted: dict[str, Claim]
-    """Credited signals whose every claim the checker found only weakly supported (its entailment judge is the
-    weak part; quote, speaker, negation, numbers and names all held): the grade and its judgment keep the quote,
-    the feedback does not print the claim."""
-    attempted: int
-
-    def credited(self) -> set[str]:
-        return set(self.printed) | set(self.unprinted)
-
-
-def checked_observations(transcript: Transcript, rubric: Rubric, detection: Detection,
-                         gate: ClaimGate) -> CheckedSignals:
-    """Per shown signal, a claim quoting one of its sentences that passes the checker: the best sentence first,
-    then the next ones in turn (the repair). A signal whose claims fail on what the checker can establish (a
-    quote not in the candidate's turn, a lost negation, a number or name the candidate never said) is not
-    credited."""
-    shown = [s for s, r in detection.results.items() if r.shown and r.quotes]
-    printed: dict[str, Claim] = {}
-    soft: dict[str, Claim] = {}
-    for attempt in range(OBSERVATION_ATTEMPTS):
-        tries = {s: _observation(rubric.signals[s], detection.results[s], rubric.dimension_of(s).id, attempt)
-                 for s in shown if s not in printed and attempt < len(detection.results[s].quotes)}
-        candidates = [(s, c) for s, c in tries.items() if verify_claim(transcript, c)]
-        for (signal_id, claim), check in zip(candidates, gate.check(transcript, [c for _, c in candidates]),
-                                             strict=True):
-            if check.verdict == "supported":
-                claim.verified = True
-                printed[signal_id] = claim
-            elif only_weak_support(check):
-                soft.setdefault(signal_id, claim)
-    unprinted = {s: c for s, c in soft.items() if s not in printed}
-    return CheckedSignals(printed=printed, unprinted=unprinted, attempted=len(shown))
-
-
-def _credited(detection: Detection, credited: set[str]) -> Detection:
-    """The detection with every shown signal the checker did not let through taken back."""
-    results = {s: r if not r.shown or s in credited else replace(r, shown=False, support=[], quotes=[])
-               for s, r in detection.results.items()}
-    return Detection(units=detection.units, results=results, touched=detection.touched)
 
 
 # --- dimensions ---------------------------------------------------------------------------------
@@ -282,7 +224,7 @@ def _grade_dimension(
         claims.append(judgment)
     return DimensionGrade(dimension=dimension.id, name=dimension.name, score=score,
                           rationale=_rationale(dimension, score), signals_shown=shown,
-                          signals_missing=missing, claims=claims, quality_lifted=lifted and score >= 3,
+                          signals_missing=missing, claims=claims, quality_lifted=lifted and score >= 3 and not shown,
                           not_credited=not_credited)
 
 
@@ -394,83 +336,6 @@ def _judgment(dimension: Dimension, score: int, observations: list[Claim]) -> Cl
     evidence = [claim.evidence[0] for claim in observations][:3]
     return Claim(text=f"{dimension.name}: {SCORE_WORDS[score]}", dimension=dimension.id,
                  polarity="strength" if score >= 3 else "improvement", kind="judgment", evidence=evidence)
-
-
-# --- level and verdict --------------------------------------------------------------------------
-
-
-def dimension_weights(rubric: Rubric, company: CompanyProfile | None) -> dict[str, float]:
-    overrides = company.weights.get(rubric.round, {}) if company else {}
-    return {d.id: d.weight * overrides.get(d.id, 1.0) for d in rubric.dimensions}
-
-
-def level_shares(grades: list[DimensionGrade], weights: dict[str, float],
-                 strategy_only: frozenset[str] = frozenset(), credit: Attainment | None = None) -> LevelShares:
-    """How much of the execution bar (weighted over the graded dimensions) and of the strategy bar the evidence
-    meets. A dimension meeting the execution bar counts fully, one approaching it in part (`credit`), and one
-    lifted to the bar only by how its answers were given counts in part too: a level rests on rubric behaviours.
-    Dimensions that only the L6+ bar asks about (`strategy_only`) do not count toward the execution bar."""
-    credit = credit or load_policy().attainment
-    graded = [g for g in grades if g.score is not None]
-    total = sum(weights[g.dimension] for g in graded)
-    if not total:
-        return LevelShares(0.0, 0.0)
-    for_execution = [g for g in graded if g.dimension not in strategy_only]
-    execution_total = sum(weights[g.dimension] for g in for_execution)
-    execution = (sum(weights[g.dimension] * _attainment(g, credit) for g in for_execution) / execution_total
-                 if execution_total else 0.0)
-    strategy = sum(weights[g.dimension] for g in graded if g.score == 4) / total
-    return LevelShares(execution, strategy)
-
-
-def _attainment(grade: DimensionGrade, credit: Attainment) -> float:
-    if (grade.score or 0) >= 3:
-        return credit.answers_only if grade.quality_lifted else 1.0
-    return credit.approaching if grade.score == 2 else 0.0
-
-
-def strategy_only_dimensions(rubric: Rubric) -> frozenset[str]:
-    return frozenset(d.id for d in rubric.dimensions
-                     if all(rubric.signals[s].bar == "strategy" for s in d.signals))
-
-
-def _margin(shares: LevelShares, level: Level, policy: GradingPolicy) -> float:
-    """How far the evidence is above the level's bar (negative: below it), the weaker of its two parts."""
-    bar = policy.levels[level.value]
-    margins = [shares.execution - bar.execution]
-    if bar.strategy:
-        margins.append(shares.strategy - bar.strategy)
-    return min(margins)
-
-
-ESTIMABLE = [Level.L4, Level.L5, Level.L6]
-"""The rubric has two bars, execution (L4/L5) and strategy (L6+): evidence cannot tell L7 from L6, so the
-estimate stops at L6 (a target of L7 still asks for a larger share of the strategy bar)."""
-
-
-def estimate_level(shares: LevelShares, policy: GradingPolicy) -> Level:
-    """The highest level whose bar the evidence meets (L4 is the floor, L6 the ceiling)."""
-    met = [level for level in ESTIMABLE if _margin(shares, level, policy) >= 0.0]
-    return met[-1] if met else Level.L4
-
-
-def verdict_for(shares: LevelShares, target: Level, policy: GradingPolicy) -> Verdict:
-    """From how far the evidence is above or below the target's bar; meeting the next level's bar is a strong
-    hire."""
-    above = [level for level in _LEVELS if level.rank > target.rank]
-    if above and _margin(shares, above[0], policy) >= 0.0:
-        return "strong hire"
-    margin = _margin(shares, target, policy)
-    cuts = policy.verdict
-    if margin >= cuts.strong_hire:
-        return "strong hire"
-    if margin >= cuts.hire:
-        return "hire"
-    if margin >= cuts.lean_hire:
-        return "lean hire"
-    if margin >= cuts.lean_no_hire:
-        return "lean no hire"
-    return "no hire"
 
 
 # --- claims and text ----------------------------------------------------------------------------

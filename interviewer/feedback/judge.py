@@ -17,18 +17,15 @@ from pydantic import BaseModel, Field
 from interviewer.feedback.code_evidence import CodeRun, apply_code_run, best_code_run
 from interviewer.feedback.detector import Detection, SignalDetector
 from interviewer.feedback.evidence import quote_in_turn
-from interviewer.feedback.grading import (
+from interviewer.feedback.grading import next_level_items, rubric_rationale, select_claims, summary_text
+from interviewer.feedback.injection import find_injections, flags_for, without_injections
+from interviewer.feedback.levels import (
     dimension_weights,
     estimate_level,
     level_shares,
-    next_level_items,
-    rubric_rationale,
-    select_claims,
     strategy_only_dimensions,
-    summary_text,
     verdict_for,
 )
-from interviewer.feedback.injection import find_injections, flags_for, without_injections
 from interviewer.feedback.render import ROUND_TITLES
 from interviewer.llm.base import Message, Model, ModelOutputError
 from interviewer.llm.context import candidate_block
@@ -186,7 +183,7 @@ def _feedback(output: JudgeOutput, transcript: Transcript, rubric: Rubric, detec
         apply_code_run(grades, run, rubric_rationale(rubric))
         total, verified = total + 1, verified + 1  # its quote is the candidate's own def line
     weights = dimension_weights(rubric, company)
-    shares = level_shares(grades, weights, strategy_only_dimensions(rubric))
+    shares = level_shares(grades, weights, strategy_only_dimensions(rubric), detector.policy.attainment)
     estimate = estimate_level(shares, detector.policy)
     strengths, improvements = select_claims(grades, weights)
     return Feedback(

@@ -123,11 +123,12 @@ def answer_features(answer: AnswerMeasures, lexicon: SpeechLexicon) -> dict[str,
 
 def count_hedges(text: str, patterns: SpeechPatterns) -> int:
     """Hedge phrases, plus "like" where it is not a verb ("I like to bake", "would like to" do not count)."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    phrases = len(patterns.hedge.findall(text))
+    words = [w.lower() for w in _WORD.findall(patterns.hedge.sub(" ", text))]
     likes = sum(1 for i, w in enumerate(words)
                 if w == "like" and (i == 0 or words[i - 1] not in patterns.verbs_of_liking)
                 and (i + 1 >= len(words) or words[i + 1] != "to"))
-    return len(patterns.hedge.findall(text)) + likes
+    return phrases + likes
 
 
 def _measure(index: int, exchange: Exchange, units: list[Unit], patterns: SpeechPatterns) -> AnswerMeasures:

@@ -6,8 +6,13 @@ evidence) and dropped otherwise; a rubric behaviour whose every claim is rejecte
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
 from interviewer.evaluation.entailment import EntailmentBackend, OfflineEntailment
 from interviewer.evaluation.faithfulness import ClaimCheck, check_claims, claim_input
+from interviewer.feedback.detector import Detection
+from interviewer.feedback.evidence import verify_claim
 from interviewer.rag.embeddings import Embedder
 from interviewer.types import Claim, Transcript
 
@@ -43,3 +48,64 @@ WEAK_SUPPORT = "not supported by the candidate's words"
 def only_weak_support(check: ClaimCheck) -> bool:
     """Failed only because the entailment judge found weak support: every other check held."""
     return bool(check.reasons) and all(reason.startswith(WEAK_SUPPORT) for reason in check.reasons)
+
+
+def failing_claims(transcript: Transcript, claims: list[Claim], gate: ClaimGate) -> set[int]:
+    """The ids of the claims that fail: quotes verbatim in the cited candidate turn first (cheap), then the
+    checker."""
+    verbatim = [c for c in claims if verify_claim(transcript, c)]
+    failed = {id(c) for c in claims} - {id(c) for c in verbatim}
+    for claim, ok in zip(verbatim, gate.passing(transcript, verbatim), strict=True):
+        claim.verified = ok
+        if not ok:
+            failed.add(id(claim))
+    return failed
+
+
+OBSERVATION_ATTEMPTS = 3
+"""How many of a signal's sentences are tried, one at a time, as the evidence of its claim."""
+
+
+@dataclass
+class CheckedSignals:
+    printed: dict[str, Claim]
+    """Per credited signal, the claim that passed the checker (what the feedback prints)."""
+    unprinted: dict[str, Claim]
+    """Credited signals whose every claim the checker found only weakly supported (its entailment judge is the
+    weak part; quote, speaker, negation, numbers and names all held): the grade and its judgment keep the quote,
+    the feedback does not print the claim."""
+    attempted: int
+
+    def credited(self) -> set[str]:
+        return set(self.printed) | set(self.unprinted)
+
+
+def checked_observations(transcript: Transcript, detection: Detection, gate: ClaimGate,
+                         claim_for: Callable[[str, int], Claim]) -> CheckedSignals:
+    """Per shown signal, a claim (`claim_for(signal, n)` quotes its n-th sentence) that passes the checker: the
+    best sentence first, then the next ones in turn (the repair). A signal whose claims fail on what the checker
+    can establish (a quote not in the candidate's turn, a lost negation, a number or name the candidate never
+    said) is not credited."""
+    shown = [s for s, r in detection.results.items() if r.shown and r.quotes]
+    printed: dict[str, Claim] = {}
+    soft: dict[str, Claim] = {}
+    for attempt in range(OBSERVATION_ATTEMPTS):
+        tries = {s: claim_for(s, attempt) for s in shown
+                 if s not in printed and attempt < len(detection.results[s].quotes)}
+        candidates = [(s, c) for s, c in tries.items() if verify_claim(transcript, c)]
+        for (signal_id, claim), check in zip(candidates, gate.check(transcript, [c for _, c in candidates]),
+                                             strict=True):
+            if check.verdict == "supported":
+                claim.verified = True
+                printed[signal_id] = claim
+            elif only_weak_support(check):
+                soft.setdefault(signal_id, claim)
+    unprinted = {s: c for s, c in soft.items() if s not in printed}
+    return CheckedSignals(printed=printed, unprinted=unprinted, attempted=len(shown))
+
+
+def credited_detection(detection: Detection, credited: set[str]) -> Detection:
+    """The detection with every shown signal the checker did not let through taken back."""
+    results = {s: r if not r.shown or s in credited else replace(r, shown=False, support=[], quotes=[])
+               for s, r in detection.results.items()}
+    return Detection(units=detection.units, results=results, touched=detection.touched)
