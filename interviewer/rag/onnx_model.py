@@ -50,7 +50,7 @@ def ensure_model(models: Path) -> Path:
     target = int8_path(models)
     if target.exists():
         return target
-    with _export_lock(models):
+    with export_lock(models):
         if not target.exists():
             from interviewer.rag.quantize import quantize
 
@@ -62,12 +62,12 @@ def ensure_model(models: Path) -> Path:
 
 def ensure_fp32(models: Path) -> Path:
     """The fp32 export (the int8 model's source; tests compare against it)."""
-    with _export_lock(models):
+    with export_lock(models):
         return _ensure_fp32_locked(models)
 
 
 @contextmanager
-def _export_lock(models: Path) -> Iterator[None]:
+def export_lock(models: Path) -> Iterator[None]:
     models.mkdir(parents=True, exist_ok=True)
     with open(models / ".export.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
