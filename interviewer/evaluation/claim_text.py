@@ -190,6 +190,7 @@ def stopwords() -> frozenset[str]:
     return frozenset(word.lower() for word in lexicon().stopwords)
 
 
+@functools.lru_cache(maxsize=131072)
 def stem(word: str) -> str:
     word = word.lower().replace("’", "'")
     word = re.sub(r"'s$|'$", "", word)

@@ -51,8 +51,8 @@ class Lexicon(Strict):
     number_stems: list[str]
     collective_subjects: list[str]
 
-    _lists = field_validator("claim_verbs", "reporting_words", "technologies", "not_technologies", "stopwords", "scope_terms",
-                             "generic_words", "number_stems", "collective_subjects")(_distinct)
+    _lists = field_validator("claim_verbs", "reporting_words", "technologies", "not_technologies", "stopwords",
+                             "scope_terms", "generic_words", "number_stems", "collective_subjects")(_distinct)
 
     @field_validator("aliases")
     @classmethod

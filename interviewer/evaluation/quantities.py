@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -52,6 +53,11 @@ class Quantity:
 
 def numbers_in(text: str) -> list[Quantity]:
     """Numbers written with digits, with their units (10k, 99.9%, 50 ms, 2x), as values."""
+    return list(_numbers_in(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _numbers_in(text: str) -> tuple[Quantity, ...]:
     text = _LEVEL.sub(" ", _RATING.sub(" ", text))
     found: list[Quantity] = []
     for match in _NUMBER.finditer(text):
@@ -62,12 +68,17 @@ def numbers_in(text: str) -> list[Quantity]:
             unit, surface = "", surface[: -len(unit)].strip()
         kind, scale = _UNITS.get(unit, (None, 1.0))
         found.append(Quantity(surface, value * scale, kind))
-    return found
+    return tuple(found)
 
 
 def spoken_numbers(text: str) -> list[Quantity]:
-    """Digits as in `numbers_in`, plus numbers in words ("ten thousand", "fifty milliseconds", "a million")."""
-    found = numbers_in(text)
+    """Digits as in `numbers_in`, plus numbers in words ("ten thousand", "fifty milliseconds", "a hundred")."""
+    return list(_spoken_numbers(text))
+
+
+@functools.lru_cache(maxsize=16384)
+def _spoken_numbers(text: str) -> tuple[Quantity, ...]:
+    found = list(_numbers_in(text))
     tokens = re.findall(r"[a-z%×µ]+|\d+(?:\.\d+)?", text.lower().replace("-", " "))
     index = 0
     while index < len(tokens):
@@ -100,4 +111,4 @@ def spoken_numbers(text: str) -> list[Quantity]:
             index = end
         else:
             index += 1
-    return found
+    return tuple(found)

@@ -3,6 +3,7 @@ sentence of the speaker: none is close to the absent topic or holds its key term
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -101,16 +102,25 @@ def subtopics(topic: str) -> list[str]:
     return [topic, *(prefix + item for item in items)]
 
 
+@functools.cache
+def _generic() -> frozenset[str]:
+    return frozenset(stem(word) for word in lexicon().generic_words)
+
+
+@functools.cache
+def _number_stems() -> frozenset[str]:
+    return frozenset(lexicon().number_stems)
+
+
 def _key_terms_present(topic: str, sentence: str) -> bool:
     """All key terms of the topic are in the sentence (a number stands for "numbers", "estimates"); a topic
     that is a question ("who the users are") needs two key terms at least, one word proves nothing there."""
-    generic = {stem(word) for word in lexicon().generic_words}
-    wanted = {word for word in cached_words(topic) if word not in generic}
+    wanted = cached_words(topic) - _generic()
     if not wanted or (_WH.match(topic) and len(wanted) < 2):
         return False
-    have = set(cached_words(sentence))
+    have = cached_words(sentence)
     if spoken_numbers(sentence):
-        have |= set(lexicon().number_stems)
+        have |= _number_stems()
     return wanted <= have
 
 
