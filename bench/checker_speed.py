@@ -1,8 +1,8 @@
 """Offline faithfulness checker throughput, once the static vectors are loaded: claims checked per second, every
 transcript sentence embedded from scratch (a fresh embedder per run). Two sets: the offline grader's own claims over
 six labelled sample transcripts, and the meta-evaluation set (evals/checker.yaml: true claims and their controlled
-edits over all eighteen samples). Target: >= 200 claims/s. Each set runs three times (this machine's speed varies by up to 2x
-from minute to minute): the median and the best run are shown.
+edits over all eighteen samples). Target: >= 200 claims/s. Each set runs three times (this machine's speed varies by
+up to 2x from minute to minute; the first run also fills the caches of stems and numbers): median and best shown.
 
     .venv/bin/python bench/checker_speed.py
 """

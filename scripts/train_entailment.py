@@ -6,14 +6,21 @@ repository, never copied into ours: `Data/binary-MNLI/{dev,test}.txt` (19,647 se
 with labels entailment / not_entailment. The premise is split into sentences (the evidence), the hypothesis is the
 claim, and `interviewer.evaluation.entailment_features` turns each pair into the checker's features; a logistic
 regression (scikit-learn, classes balanced) over the standardised features is the head. A fifth of the pairs
-(seeded) is held out to report accuracy. Takes about a minute on this project's machines.
+(seeded) is held out to report accuracy.
 
-    .venv/bin/python scripts/train_entailment.py --git-dir /path/to/DocNLI/repo        (or DOCNLI=/path/...)
+Dialogue: DocNLI holds no conversation, so the dev part of DiaSumFact (`bench/diasumfact.py convert` writes the
+records; only those whose `split` is `dev`, two thirds of the dialogues, chosen by a hash of the dialogue id) joins
+the training pairs with a weight (--dialogue-weight, default 10): summary sentence as the claim, the dialogue's
+sentences as the evidence. The `heldout` third is never read here; `bench/diasumfact.py score --split heldout`
+reports on it. Takes about a minute on this project's machines.
+
+    .venv/bin/python scripts/train_entailment.py --git-dir /path/to/DocNLI/repo --dialogue /tmp/dsf.json
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -57,10 +64,29 @@ def read_pairs(git_dir: Path) -> list[tuple[bool, str, str]]:
     return pairs
 
 
+def dialogue_pairs(path: Path, maker: FeatureMaker) -> list[tuple[np.ndarray, bool]]:
+    """The dev split of DiaSumFact records: (features of the summary sentence against the dialogue, label)."""
+    from interviewer.evaluation.checks.base import units_of
+    from interviewer.evaluation.checks.support import support_statement
+    from interviewer.evaluation.consistency import source
+
+    records = [r for r in json.loads(path.read_text(encoding="utf-8")) if r.get("split") == "dev"]
+    units: dict[str, list[str]] = {}
+    out = []
+    for record in records:
+        doc = record["doc"]
+        if doc not in units:
+            units[doc] = [unit.text for unit in units_of(source(doc), "candidate")]
+        out.append((maker.features(support_statement(record["summary"]), units[doc])[0], bool(record["label"])))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--git-dir", type=Path, default=os.environ.get("DOCNLI"),
                         help="a git copy of github.com/salesforce/DocNLI (default: $DOCNLI)")
+    parser.add_argument("--dialogue", type=Path, help="DiaSumFact records (bench/diasumfact.py convert)")
+    parser.add_argument("--dialogue-weight", type=float, default=10.0)
     parser.add_argument("--out", type=Path, default=HEAD_FILE)
     args = parser.parse_args()
     if args.git_dir is None:
@@ -76,18 +102,28 @@ def main() -> None:
     y = np.array([label for label, _, _ in pairs])
     cut = int(len(pairs) * (1 - HELD_OUT))
     mean, scale = x[:cut].mean(axis=0), x[:cut].std(axis=0) + 1e-6
+    train_x, train_y, weights = x[:cut], y[:cut], np.ones(cut)
+    dialogue = dialogue_pairs(args.dialogue, maker) if args.dialogue else []
+    if dialogue:
+        train_x = np.vstack([train_x, [features for features, _ in dialogue]])
+        train_y = np.concatenate([train_y, [label for _, label in dialogue]])
+        weights = np.concatenate([weights, np.full(len(dialogue), args.dialogue_weight)])
     model = LogisticRegression(class_weight="balanced", max_iter=2000)
-    model.fit((x[:cut] - mean) / scale, y[:cut])
+    model.fit((train_x - mean) / scale, train_y, sample_weight=weights)
     held_out = balanced_accuracy_score(y[cut:], model.predict((x[cut:] - mean) / scale))
     head = EntailmentHead(features=list(FEATURES), mean=[round(float(v), 6) for v in mean],
                           scale=[round(float(v), 6) for v in scale],
-                          weights=[round(float(v), 6) for v in model.coef_[0]], bias=round(float(model.intercept_[0]), 6),
-                          trained_on={"data": "DocNLI binary-MNLI and binary-FEVER-NLI, dev and test",
-                                      "pairs": cut, "held_out_pairs": len(pairs) - cut,
+                          weights=[round(float(v), 6) for v in model.coef_[0]],
+                          bias=round(float(model.intercept_[0]), 6),
+                          trained_on={"data": "DocNLI binary-MNLI and binary-FEVER-NLI, dev and test"
+                                      + (", DiaSumFact dev split" if dialogue else ""),
+                                      "pairs": cut, "dialogue_pairs": len(dialogue),
+                                      "dialogue_weight": args.dialogue_weight if dialogue else 0,
+                                      "held_out_pairs": len(pairs) - cut,
                                       "held_out_balanced_accuracy": round(float(held_out), 4)})
     args.out.write_text(HEADER + yaml.safe_dump(head.model_dump(), sort_keys=False, width=120), encoding="utf-8")
-    print(f"{len(pairs)} pairs, trained on {cut}; held-out balanced accuracy {held_out:.3f}; "
-          f"{time.perf_counter() - started:.0f} s -> {args.out}")
+    print(f"{len(pairs)} pairs, trained on {cut} and {len(dialogue)} dialogue sentences; held-out balanced "
+          f"accuracy {held_out:.3f}; {time.perf_counter() - started:.0f} s -> {args.out}")
 
 
 if __name__ == "__main__":
