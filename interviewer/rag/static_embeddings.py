@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from interviewer.rag.onnx_model import ensure_fp32, export_lock, model_dir
+from interviewer.rag.onnx_model import build_once, ensure_fp32, model_dir
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -44,13 +44,7 @@ def ensure_static(models: Path) -> Path:
     if target.exists():
         return target
     source = ensure_fp32(models)
-    with export_lock(models):
-        if not target.exists():
-            table = _distil(source)
-            partial = target.with_suffix(".partial.npy")
-            np.save(partial, table)
-            partial.replace(target)
-    return target
+    return build_once(models, target, lambda partial: np.save(partial, _distil(source)))
 
 
 def _distil(onnx_path: Path) -> NDArray[np.float16]:
