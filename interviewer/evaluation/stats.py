@@ -55,20 +55,21 @@ def _bootstrap(
     resamples: int,
     confidence: float,
     seed: int,
+    vectorized: bool = True,
 ) -> tuple[float, float, float]:
-    """Percentile bootstrap (scipy.stats.bootstrap) of a vectorised `statistic(*samples, axis=-1)` over items
-    resampled together (paired); a statistic that no resample can change gets a zero-width interval."""
+    """Percentile bootstrap (scipy.stats.bootstrap) of `statistic(*samples)` (with `axis=-1` when vectorized)
+    over items resampled together (paired); a statistic that no resample can change gets a zero-width interval."""
     if not 0.0 < confidence < 1.0:
         raise ValueError("confidence must be in (0, 1)")
     if resamples < 1:
         raise ValueError("resamples must be positive")
-    point = float(statistic(*samples, axis=-1))
+    point = float(statistic(*samples, axis=-1) if vectorized else statistic(*samples))
     if samples[0].size < 2:
         return point, point, point  # one item: every resample is that item
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # degenerate resamples (all values equal) are handled below
         result = scipy.stats.bootstrap(samples, statistic, n_resamples=resamples, confidence_level=confidence,
-                                       method="percentile", paired=True, vectorized=True,
+                                       method="percentile", paired=True, vectorized=vectorized,
                                        random_state=np.random.default_rng(seed))
     low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
     if np.isnan(low) or np.isnan(high):
@@ -84,11 +85,10 @@ def bootstrap_ci(
     confidence: float = 0.95,
     seed: int = 0,
 ) -> tuple[float, float, float]:
-    """(point, low, high): `statistic` of the values and its percentile-bootstrap confidence interval.
-    `statistic` takes an array and an `axis` keyword (numpy's reductions do)."""
+    """(point, low, high): `statistic` of the values and its percentile-bootstrap confidence interval."""
     array = _as_float_array(values)
-    return _bootstrap((array,), lambda sample, axis=-1: statistic(sample, axis=axis), resamples=resamples,
-                      confidence=confidence, seed=seed)
+    return _bootstrap((array,), lambda sample: float(statistic(sample)), resamples=resamples, confidence=confidence,
+                      seed=seed, vectorized=False)
 
 
 def sign_flip_p_value(differences: npt.ArrayLike, *, permutations: int = 5000, seed: int = 0) -> float:
