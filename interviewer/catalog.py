@@ -199,6 +199,9 @@ def _question(file: CorpusFile, rubrics: dict[Round, Rubric], phases: dict[Round
             raise UserError(f"{file.relative}: probe {probe.id} names unknown signal {probe.signal}")
         if probe.phase not in phase_ids:
             raise UserError(f"{file.relative}: probe {probe.id} names unknown phase {probe.phase}")
+    unknown = [s for s in question.not_applicable if rubric is None or s not in rubric.signals]
+    if unknown:
+        raise UserError(f"{file.relative}: not_applicable names unknown signals {', '.join(unknown)}")
     return question
 
 

@@ -270,13 +270,11 @@ def eval_group() -> None:
 
 
 def _backend(model: str | None, base_url: str | None):  # type: ignore[no-untyped-def]
-    """The entailment judge: a model when one is configured, else the offline embedding-and-lexical one."""
+    """The entailment judge: a model when one is configured, else the offline head trained on DocNLI."""
     from interviewer.evaluation.entailment import ModelEntailment, OfflineEntailment
-    from interviewer.rag.embeddings import default_embedder
 
     language_model = _model(model, base_url)
-    embedder = default_embedder()
-    return (ModelEntailment(language_model) if language_model else OfflineEntailment(embedder)), embedder
+    return ModelEntailment(language_model) if language_model else OfflineEntailment()
 
 
 @eval_group.command()
@@ -301,8 +299,7 @@ def faithfulness(transcript_path: Path, feedback_path: Path, interviewer_name: s
         feedback_text = feedback_path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UserError(f"cannot read feedback {feedback_path}: {error}") from None
-    backend, embedder = _backend(model, base_url)
-    report = check_feedback(transcript, feedback_text, backend, embedder=embedder)
+    report = check_feedback(transcript, feedback_text, _backend(model, base_url))
     text = render_report(report, "json" if fmt == "json" else "md")
     if out is not None:
         _write(out, text)
@@ -322,8 +319,7 @@ def consistency(file: Path, limit: int | None, fmt: str, out: Path | None, model
     from interviewer.evaluation.consistency import load_records, render, score_records
 
     records = load_records(file, limit)
-    backend, embedder = _backend(model, base_url)
-    text = render(score_records(records, backend, embedder), fmt)
+    text = render(score_records(records, _backend(model, base_url)), fmt)
     if out is not None:
         _write(out, text)
     click.echo(text, nl=False)
@@ -357,8 +353,7 @@ def eval_run(suite_path: Path, prompts: tuple[str, ...], model: str | None, base
     language_model = runs.cached_model(None if replay else _model(model, base_url), model, replay,
                                        settings.home / "cache" / "model_calls.sqlite", versions)
     embedder = default_embedder()
-    backend = (ModelEntailment(language_model, overrides) if language_model
-               else OfflineEntailment(embedder))
+    backend = ModelEntailment(language_model, overrides) if language_model else OfflineEntailment()
     with _progress_bar(f"{suite.name}") as progress:
         runner = Runner(settings, load_catalog(settings.corpus), embedder, backend, language_model, overrides,
                         concurrency, progress)

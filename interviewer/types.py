@@ -151,6 +151,9 @@ class Question(Strict):
     probes: list[Probe] = Field(min_length=4)
     code: CodeSpec | None = None
     """ML coding questions only: the function to write and its hidden tests."""
+    not_applicable: list[str] = Field(default_factory=list)
+    """Rubric signals this question gives no occasion for (k-means has no gradients to derive, an ETA model no
+    candidate stage): never claimed absent, never held against the candidate."""
 
 
 class CompanyProfile(Strict):

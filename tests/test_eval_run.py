@@ -27,6 +27,7 @@ from interviewer.evaluation.suite import load_suite
 from interviewer.llm.cache import CachedModel, CacheMiss
 from interviewer.llm.scripted import ScriptedModel
 from interviewer.rag.embeddings import Embedder
+from interviewer.rag.static_embeddings import StaticEmbedder
 
 from .conftest import cli_env, make_home
 from .fake_llm import FakeLLMServer, structured_schema
@@ -88,7 +89,8 @@ def test_a_number_edit_changes_the_number_and_a_technology_edit_the_technology()
     assert made["seniority"].endswith('as the director of everything (turn 3: "300 writes").')
 
 
-def test_the_checker_suite_scores_a_subset(tmp_path: Path, catalog: Catalog, embedder: Embedder) -> None:
+def test_the_checker_suite_scores_a_subset(tmp_path: Path, catalog: Catalog, embedder: Embedder,
+                                           models: Path) -> None:
     seeds = meta.load_seeds(EVALS / "data" / "checker_seeds.yaml")
     chosen = {"sd-l5-rate-limiter", "beh-l6-cross-team-influence"}
     subset = [seed.model_dump() for seed in seeds if seed.transcript in chosen]
@@ -96,7 +98,7 @@ def test_the_checker_suite_scores_a_subset(tmp_path: Path, catalog: Catalog, emb
     suite_file = tmp_path / "checker.yaml"
     suite_file.write_text(f"name: mini\nkind: checker\nseeds: seeds.yaml\nedits: {EVALS / 'data' / 'edits.yaml'}\n"
                           "concurrency: 2\nthresholds:\n  balanced_accuracy: {min: 0.7}\n  accuracy: {min: 1.01}\n")
-    runner = Runner(Settings(), catalog, embedder, OfflineEntailment(embedder))
+    runner = Runner(Settings(), catalog, embedder, OfflineEntailment(StaticEmbedder(models)))
     result = runner.run(load_suite(suite_file), {"feedback": "abc"})
     metrics = {metric.name: metric for metric in result.metrics}
     assert metrics["balanced_accuracy"].passed is True and metrics["balanced_accuracy"].value >= 0.7
@@ -207,7 +209,7 @@ def test_the_cache_answers_repeats_and_keys_on_prompt_versions(tmp_path: Path) -
         replay.complete([{"role": "user", "content": "never asked"}], system="s")
 
 
-def test_runner_map_runs_concurrently_and_keeps_order(catalog: Catalog, embedder: Embedder) -> None:
+def test_runner_map_runs_concurrently_and_keeps_order(catalog: Catalog, embedder: Embedder, models: Path) -> None:
     running = peak = 0
     lock = threading.Lock()
 
@@ -222,7 +224,7 @@ def test_runner_map_runs_concurrently_and_keeps_order(catalog: Catalog, embedder
         return item * 10
 
     seen: list[tuple[int, int]] = []
-    runner = Runner(Settings(), catalog, embedder, OfflineEntailment(embedder),
+    runner = Runner(Settings(), catalog, embedder, OfflineEntailment(StaticEmbedder(models)),
                     progress=lambda done, total: seen.append((done, total)))
     assert runner.map(work, list(range(8)), 4) == [i * 10 for i in range(8)]
     assert peak == 4

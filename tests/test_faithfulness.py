@@ -5,30 +5,32 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from pathlib import Path
 
 import pytest
+import yaml
 
 from interviewer.errors import UserError
-from interviewer.evaluation.entailment import Features, load_calibration
+from interviewer.evaluation.claim_text import technologies_in
+from interviewer.evaluation.consistency import source
+from interviewer.evaluation.entailment import EntailmentHead, OfflineEntailment, load_head
 from interviewer.evaluation.faithfulness import (
-    OFFLINE_WEIGHTS,
     CheckedInput,
     CitedQuote,
     ClaimCheck,
     FaithfulnessReport,
     ModelEntailment,
-    OfflineEntailment,
-    calibrate_offline_weights,
     check_claims,
     check_feedback,
     claims_from_feedback,
-    fit_offline_weights,
     render_report,
     split_claims,
 )
+from interviewer.evaluation.lexicon import LEXICON_FILE, load_lexicon, thresholds
+from interviewer.evaluation.quantities import spoken_numbers
 from interviewer.llm.base import ModelError
 from interviewer.llm.scripted import ScriptedModel
-from interviewer.rag.embeddings import Embedder
+from interviewer.rag.static_embeddings import StaticEmbedder
 from interviewer.transcripts import parse_plain
 from interviewer.types import (
     Claim,
@@ -42,6 +44,7 @@ from interviewer.types import (
     Verification,
 )
 
+CALIBRATION = Path(__file__).resolve().parent.parent / "interviewer" / "data" / "faithfulness_calibration.yaml"
 TRANSCRIPT = """\
 Interviewer: Let's design a URL shortener. What scale should we plan for? Feel free to think about Kafka too.
 Candidate: Before I start, how many new links per day are we expecting, and is the traffic read heavy?
@@ -62,8 +65,13 @@ def transcript() -> Transcript:
 
 
 @pytest.fixture(scope="module")
-def backend(embedder: Embedder) -> OfflineEntailment:
-    return OfflineEntailment(embedder)
+def encoder(shared_home: Path) -> StaticEmbedder:
+    return StaticEmbedder(shared_home / "cache" / "models")
+
+
+@pytest.fixture(scope="module")
+def backend(encoder: StaticEmbedder) -> OfflineEntailment:
+    return OfflineEntailment(encoder)
 
 
 def check_one(transcript: Transcript, backend: OfflineEntailment, text: str) -> ClaimCheck:
@@ -325,12 +333,12 @@ def test_score_and_reports(transcript: Transcript, backend: OfflineEntailment) -
 
 
 def test_model_backend_asks_for_a_verdict_and_an_unavailable_model_is_unsupported(transcript: Transcript,
-                                                                                   embedder: Embedder) -> None:
+                                                                                   encoder: StaticEmbedder) -> None:
     model = ScriptedModel(replies=deque([{"supported": True, "reason": "turn 8 says so"},
                                          ModelError("scripted/test is unavailable (HTTP 503)")]))
     claims = [CheckedInput(text="The candidate aggregates click events in an hourly batch job."),
               CheckedInput(text="The candidate aggregates click events in an hourly batch job, again.")]
-    report = check_claims(transcript, claims, ModelEntailment(model), embedder=embedder)
+    report = check_claims(transcript, claims, ModelEntailment(model), encoder=encoder)
     first, second = report.claims
     assert first.verdict == "supported" and first.support == 1.0 and first.explanation == "turn 8 says so"
     assert second.verdict == "unsupported" and second.explanation.startswith("undecidable")
@@ -339,23 +347,75 @@ def test_model_backend_asks_for_a_verdict_and_an_unavailable_model_is_unsupporte
     assert report.backend == "model scripted/test"
 
 
-def test_fit_offline_weights_learns_a_separable_rule() -> None:
-    examples = [((0.8, 0.9, 1.0), True), ((0.7, 0.8, 1.0), True), ((0.75, 0.6, 1.0), True),
-                ((0.2, 0.1, 1.0), False), ((0.7, 0.8, 0.0), False), ((0.3, 0.2, 0.0), False)]
-    weights = fit_offline_weights(examples)
-    for features, label in examples:
-        score = (weights.cosine * features[0] + weights.lexical * features[1] + weights.structural * features[2]
-                 + weights.bias)
-        assert (score > 0) == label
-    with pytest.raises(ValueError):
-        fit_offline_weights([])
+def test_the_shipped_head_reads_the_features_in_order_and_says_how_it_was_trained() -> None:
+    head = load_head()
+    assert head.trained_on["held_out_balanced_accuracy"] >= 0.65  # type: ignore[operator]
+    with pytest.raises(ValueError, match="features must be"):
+        EntailmentHead.model_validate(head.model_dump() | {"features": list(reversed(head.features))})
 
 
-def test_the_shipped_offline_weights_are_the_calibrated_ones(embedder: Embedder) -> None:
-    fitted = calibrate_offline_weights(embedder)
-    assert fitted == pytest.approx(tuple(OFFLINE_WEIGHTS), abs=0.05)
-    backend = OfflineEntailment(embedder)
-    items = load_calibration()
-    right = sum((backend.probability(Features(*backend.features(item.claim, item.evidence)[0])) >= 0.5)
-                == item.supported for item in items)
-    assert right / len(items) >= 0.8
+def test_the_head_separates_the_labelled_calibration_claims(backend: OfflineEntailment) -> None:
+    """74 hand-labelled claims about interview answers (none from DocNLI, none from DiaSumFact)."""
+    items = yaml.safe_load(CALIBRATION.read_text(encoding="utf-8"))["examples"]
+    right = sum((backend.support(item["claim"], item["evidence"])[0] >= thresholds().support) == item["supported"]
+                for item in items)
+    assert right / len(items) >= 0.75, right
+
+
+@pytest.mark.parametrize(("text", "values"), [
+    ("about a hundred requests", [100.0]),
+    ("two hundred and fifty users", [250.0]),
+    ("a thousand writes", [1000.0]),
+    ("5m users and 3b rows", [5e6, 3e9]),
+    ("a 5 m cable, item 3 b", [5.0, 3.0]),
+])
+def test_numbers_in_words_and_scale_letters(text: str, values: list[float]) -> None:
+    assert [n.value for n in spoken_numbers(text)] == values
+
+
+def test_generic_acronyms_are_not_technologies() -> None:
+    assert technologies_in("The candidate exposed a REST API returning JSON over HTTP from the DB") == []
+    assert technologies_in("The candidate put Redis and a CDN in front of the API") == ["Redis", "CDN"]
+
+
+def test_the_lexicon_file_is_valid_and_a_bad_one_fails_in_one_line(tmp_path: Path) -> None:
+    words = load_lexicon()
+    assert "Redis" in words.technologies and words.thresholds.support < 1
+    data = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    bad = tmp_path / "checker.yaml"
+    bad.write_text(yaml.safe_dump(data | {"stopwords": ["the", "The"]}))
+    with pytest.raises(UserError, match="listed twice: the"):
+        load_lexicon(bad)
+    bad.write_text(yaml.safe_dump(data | {"thresholds": data["thresholds"] | {"support": 2}}))
+    with pytest.raises(UserError, match="thresholds.support"):
+        load_lexicon(bad)
+
+
+MEETING = """\
+Anna: I think we should launch the remote at twenty five euros.
+Ben: Yeah.
+Carl: The battery must last a whole year, otherwise people will complain.
+Anna: Fine, and I will write the report by Friday.
+"""
+
+
+@pytest.mark.parametrize(("summary", "failed"), [
+    ("Anna suggested launching the remote at twenty five euros.", []),
+    ("Carl suggested launching the remote at twenty five euros.", ["speaker"]),
+    ("The group agreed that the battery must last a whole year.", ["speaker"]),
+    ("We should launch the remote at twenty five euros.", ["reference"]),
+    ("Anna will buy a new car next summer.", ["entailment"]),
+])
+def test_a_meeting_summary_is_held_to_who_said_what(backend: OfflineEntailment, summary: str,
+                                                    failed: list[str]) -> None:
+    report = check_feedback(source(MEETING), summary, backend)
+    assert [turn.speaker for turn in source(MEETING).turns] == ["Anna", "Ben", "Carl", "Anna"]
+    assert report.total == 1
+    assert [name for name in report.claims[0].failed if name in {"speaker", "reference", "entailment"}] == failed
+
+
+def test_static_vectors_put_paraphrases_closer_than_unrelated_text(encoder: StaticEmbedder) -> None:
+    vectors = encoder.embed(["we cache the hot keys in Redis", "hot keys are kept in a Redis cache",
+                             "the meeting ended early on Friday"])
+    assert vectors.shape == (3, 384)
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2]) + 0.2

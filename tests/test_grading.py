@@ -9,6 +9,7 @@ from interviewer.feedback.detector import SignalDetector, load_policy
 from interviewer.feedback.evidence import candidate_units, quote_in_turn, verify_claim
 from interviewer.feedback.grading import grade_transcript
 from interviewer.feedback.levels import level_shares, verdict_for
+from interviewer.feedback.render import to_markdown
 from interviewer.rag.embeddings import Embedder
 from interviewer.transcripts import parse_plain
 from interviewer.types import Claim, DimensionGrade, Evidence, Feedback, Level, Round, Transcript
@@ -251,11 +252,13 @@ def test_every_printed_claim_passes_the_checker(catalog: Catalog, embedder: Embe
     sample = next(s for s in catalog.samples if s.id == "sd-l6-news-feed")
     rubric = catalog.rubric(sample.round)
     feedback = grade_transcript(sample.transcript, rubric, SignalDetector(rubric, embedder), target=Level.L6)
-    report = check_feedback(sample.transcript, feedback.model_dump_json(), OfflineEntailment(embedder),
-                            embedder=embedder)
+    backend = OfflineEntailment()
+    report = check_feedback(sample.transcript, feedback.model_dump_json(), backend)
     assert report.total >= 10
     assert [c.text for c in report.claims if c.verdict != "supported"] == []
     assert feedback.verification.claims_total >= feedback.verification.claims_verified == report.total
+    printed = check_feedback(sample.transcript, to_markdown(feedback), backend)  # the feedback.md a session saves
+    assert printed.total >= 10 and printed.score == 1.0
 
 
 def test_rationales_describe_the_bar_not_the_candidate(catalog: Catalog, embedder: Embedder) -> None:

@@ -5,15 +5,14 @@ of records with `doc` (the source, often a `Speaker: text` dialogue), `summary` 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from interviewer.errors import UserError
-from interviewer.evaluation.entailment import EntailmentBackend
+from interviewer.evaluation.entailment import EntailmentBackend, OfflineEntailment
 from interviewer.evaluation.faithfulness import check_feedback
 from interviewer.evaluation.stats import balanced_accuracy, balanced_accuracy_ci
-from interviewer.rag.embeddings import Embedder
-from interviewer.transcripts import parse_plain
 from interviewer.types import Strict, Transcript, Turn
 
 
@@ -56,18 +55,31 @@ def _label(value: Any, index: int) -> bool:
     raise UserError(f"record {index}: label {value!r} is neither 1 nor 0")
 
 
+_SPEAKER_LINE = re.compile(r"^\s*(?P<name>[^:\n]{1,40}?)\s*:\s+(?P<text>\S.*)$")
+
+
 def source(doc: str) -> Transcript:
-    """A dialogue is read with its speakers; any other source counts as the speaker's (candidate's) words."""
-    try:
-        return parse_plain(doc)
-    except UserError:
-        return Transcript(turns=[Turn(id=1, speaker="Source", role="candidate", text=doc)])
+    """A dialogue (`Speaker: text` lines, as in meeting and chat benchmarks) is read with its speakers, every one of
+    them on the side whose words a summary is checked against (the candidate's); any other source is one turn."""
+    lines = [line for line in doc.splitlines() if line.strip()]
+    matches = [_SPEAKER_LINE.match(line) for line in lines]
+    if not lines or sum(m is not None for m in matches) < len(lines) / 2:
+        return Transcript(turns=[Turn(id=1, speaker="Source", role="candidate", text=doc.strip() or "(empty)")])
+    turns: list[Turn] = []
+    for line, match in zip(lines, matches, strict=True):
+        if match is None and turns:
+            turns[-1] = turns[-1].model_copy(update={"text": f"{turns[-1].text}\n{line.strip()}"})
+            continue
+        speaker, text = (match.group("name"), match.group("text")) if match else ("Source", line.strip())
+        turns.append(Turn(id=len(turns) + 1, speaker=speaker, role="candidate", text=text))
+    return Transcript(turns=turns)
 
 
-def score_records(records: list[dict[str, Any]], backend: EntailmentBackend, embedder: Embedder) -> ConsistencyReport:
+def score_records(records: list[dict[str, Any]], backend: EntailmentBackend | None = None) -> ConsistencyReport:
+    backend = backend or OfflineEntailment()
     results = []
     for index, record in enumerate(records):
-        report = check_feedback(source(str(record["doc"])), str(record["summary"]), backend, embedder=embedder)
+        report = check_feedback(source(str(record["doc"])), str(record["summary"]), backend)
         failing = [c.text for c in report.claims if c.verdict != "supported"]
         results.append(Record(index=index, label=bool(record["label"]), predicted=not failing,
                               claims=report.total, failing=failing))

@@ -144,8 +144,7 @@ class Runner:
 
         def check(chunk: list[meta.MetaClaim]) -> list[dict[str, Any]]:
             transcript = samples[chunk[0].transcript].transcript
-            report = check_claims(transcript, [text_claim(claim.text) for claim in chunk], self.backend,
-                                  embedder=self.embedder)
+            report = check_claims(transcript, [text_claim(claim.text) for claim in chunk], self.backend)
             return [{"id": claim.id, "edit": claim.edit, "label": claim.supported,
                      "predicted": result.verdict == "supported",
                      "correct": (result.verdict == "supported") == claim.supported,
@@ -200,8 +199,7 @@ class Runner:
         question = self.catalog.questions.get(item.question)
         feedback = grade(item.transcript, rubric, detector, target=item.level or Level.L5, company=None,
                          model=self.model, question=question, prompt_overrides=self.prompt_overrides)
-        report = check_claims(item.transcript, claims_from_feedback(render.to_json(feedback)), self.backend,
-                              embedder=self.embedder)
+        report = check_claims(item.transcript, claims_from_feedback(render.to_json(feedback)), self.backend)
         return feedback, report.score
 
     def _feedback_case(self, item: _Item, feedback: Feedback, faithfulness: float | None,

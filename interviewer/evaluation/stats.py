@@ -1,22 +1,23 @@
 """Statistics for eval runs: bootstrap confidence intervals, paired run comparison, and agreement metrics.
 
-Pure functions over lists / numpy arrays; every random draw comes from a seeded generator, so results are
-reproducible."""
+Thin wrappers over scipy.stats (bootstrap, permutation_test) and scikit-learn's metrics; every random draw comes
+from a seeded generator, so results are reproducible."""
 
 from __future__ import annotations
 
-import itertools
+import warnings
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+import scipy.stats
+import sklearn.metrics
 
 from interviewer.types import Strict
 
 Verdict = Literal["better", "worse", "no detectable difference"]
 ALPHA = 0.05
-EXACT_MAX_N = 12
 
 
 class PairedResult(Strict):
@@ -48,25 +49,32 @@ def _check_pair(predicted: Sequence[Any], labels: Sequence[Any]) -> None:
 
 
 def _bootstrap(
-    n: int,
-    statistic: Callable[[npt.NDArray[np.intp]], float],
+    samples: tuple[npt.NDArray[Any], ...],
+    statistic: Callable[..., Any],
     *,
     resamples: int,
     confidence: float,
     seed: int,
+    vectorized: bool = True,
 ) -> tuple[float, float, float]:
-    """Percentile bootstrap of `statistic`, which maps an index array (a resample of range(n)) to a number."""
+    """Percentile bootstrap (scipy.stats.bootstrap) of `statistic(*samples)` (with `axis=-1` when vectorized)
+    over items resampled together (paired); a statistic that no resample can change gets a zero-width interval."""
     if not 0.0 < confidence < 1.0:
         raise ValueError("confidence must be in (0, 1)")
     if resamples < 1:
         raise ValueError("resamples must be positive")
-    point = float(statistic(np.arange(n)))
-    rng = np.random.default_rng(seed)
-    draws = rng.integers(0, n, size=(resamples, n))
-    estimates = np.array([statistic(row) for row in draws], dtype=np.float64)
-    tail = (1.0 - confidence) / 2.0
-    low, high = np.quantile(estimates, [tail, 1.0 - tail])
-    return point, float(low), float(high)
+    point = float(statistic(*samples, axis=-1) if vectorized else statistic(*samples))
+    if samples[0].size < 2:
+        return point, point, point  # one item: every resample is that item
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # degenerate resamples (all values equal) are handled below
+        result = scipy.stats.bootstrap(samples, statistic, n_resamples=resamples, confidence_level=confidence,
+                                       method="percentile", paired=True, vectorized=vectorized,
+                                       random_state=np.random.default_rng(seed))
+    low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
+    if np.isnan(low) or np.isnan(high):
+        return point, point, point
+    return point, min(low, point), max(high, point)
 
 
 def bootstrap_ci(
@@ -79,31 +87,22 @@ def bootstrap_ci(
 ) -> tuple[float, float, float]:
     """(point, low, high): `statistic` of the values and its percentile-bootstrap confidence interval."""
     array = _as_float_array(values)
-    return _bootstrap(
-        array.size,
-        lambda index: float(statistic(array[index])),
-        resamples=resamples,
-        confidence=confidence,
-        seed=seed,
-    )
+    return _bootstrap((array,), lambda sample: float(statistic(sample)), resamples=resamples, confidence=confidence,
+                      seed=seed, vectorized=False)
 
 
 def sign_flip_p_value(differences: npt.ArrayLike, *, permutations: int = 5000, seed: int = 0) -> float:
-    """Two-sided paired permutation test of mean difference = 0: flip the sign of each case's difference.
-
-    Exact (all 2**n sign patterns) when n <= 12; otherwise `permutations` random patterns with the add-one
-    correction, so the p-value is never 0."""
+    """Two-sided paired permutation test of mean difference = 0 (scipy.stats.permutation_test, flipping the sign
+    of each case's difference): exact over all 2**n sign patterns when they are no more than `permutations`,
+    otherwise `permutations` random patterns with the add-one correction, so the p-value is never 0."""
     d = _as_float_array(differences)
-    observed = abs(float(d.sum()))
-    tolerance = 1e-9 * max(1.0, float(np.abs(d).sum()))
-    if d.size <= EXACT_MAX_N:
-        signs = np.array(list(itertools.product((1.0, -1.0), repeat=d.size)), dtype=np.float64)
-        extreme = np.abs(signs @ d) >= observed - tolerance
-        return float(extreme.mean())
-    rng = np.random.default_rng(seed)
-    signs = rng.choice(np.array([1.0, -1.0]), size=(permutations, d.size))
-    hits = int((np.abs(signs @ d) >= observed - tolerance).sum())
-    return (hits + 1) / (permutations + 1)
+    if d.size < 2 or not d.any():
+        return 1.0  # one case, or no difference at all: every sign pattern is as extreme as the observed one
+    result = scipy.stats.permutation_test((d,), lambda x, axis=-1: np.abs(np.sum(x, axis=axis)),
+                                          permutation_type="samples", n_resamples=permutations,
+                                          alternative="greater", vectorized=True,
+                                          random_state=np.random.default_rng(seed))
+    return float(result.pvalue)
 
 
 def _verdict(low: float, high: float, p_value: float, higher_is_better: bool) -> Verdict:
@@ -147,15 +146,24 @@ def paired_difference(
     )
 
 
-def _balanced_accuracy(predicted: npt.NDArray[np.bool_], labels: npt.NDArray[np.bool_]) -> float:
-    recalls = [float((predicted[labels == cls] == cls).mean()) for cls in (True, False) if (labels == cls).any()]
-    return float(np.mean(recalls))
+def _balanced_accuracy(predicted: npt.NDArray[np.bool_], labels: npt.NDArray[np.bool_], axis: int = -1) -> Any:
+    """Vectorised over resamples (the last axis holds the items): the mean recall of the classes present."""
+    recalls = []
+    for cls in (True, False):
+        present = (labels == cls).sum(axis=axis)
+        hits = ((predicted == cls) & (labels == cls)).sum(axis=axis)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            recalls.append(np.where(present > 0, hits / np.maximum(present, 1), np.nan))
+    return np.nanmean(np.stack(recalls), axis=0)
 
 
 def balanced_accuracy(predicted: list[bool], labels: list[bool]) -> float:
-    """Mean of the recall on the positive and on the negative class; a class absent from labels is skipped."""
+    """Mean of the recall on the positive and on the negative class (scikit-learn's balanced_accuracy_score); a
+    class absent from the labels is skipped."""
     _check_pair(predicted, labels)
-    return _balanced_accuracy(np.asarray(predicted, dtype=bool), np.asarray(labels, dtype=bool))
+    if len(set(labels)) == 1:
+        return float(np.mean([p == labels[0] for p in predicted]))
+    return float(sklearn.metrics.balanced_accuracy_score(labels, predicted))
 
 
 def balanced_accuracy_ci(
@@ -170,13 +178,8 @@ def balanced_accuracy_ci(
     _check_pair(predicted, labels)
     pred = np.asarray(predicted, dtype=bool)
     lab = np.asarray(labels, dtype=bool)
-    return _bootstrap(
-        lab.size,
-        lambda index: _balanced_accuracy(pred[index], lab[index]),
-        resamples=resamples,
-        confidence=confidence,
-        seed=seed,
-    )
+    _, low, high = _bootstrap((pred, lab), _balanced_accuracy, resamples=resamples, confidence=confidence, seed=seed)
+    return balanced_accuracy(predicted, labels), low, high
 
 
 def confusion_matrix(
@@ -197,24 +200,16 @@ def confusion_matrix(
 
 
 def quadratic_weighted_kappa(predicted: list[int], labels: list[int], categories: list[int]) -> float:
-    """Cohen's kappa with quadratic disagreement weights ((i - j) / (k - 1))**2 over `categories` order.
-
-    1.0 for perfect agreement, 0 for chance level, negative for worse than chance. When the expected
-    disagreement is zero (one category, or every label and prediction the same value) the raters cannot
-    disagree, and the result is 1.0."""
+    """Cohen's kappa with quadratic disagreement weights over `categories` order (scikit-learn's
+    cohen_kappa_score). 1.0 for perfect agreement, 0 for chance level, negative for worse than chance. When the
+    raters cannot disagree (one category, or every label and prediction the same value) the result is 1.0."""
     _check_pair(predicted, labels)
-    observed = np.asarray(confusion_matrix(predicted, labels, categories), dtype=np.float64)
-    k = len(categories)
-    if k < 2:
+    confusion_matrix(predicted, labels, categories)  # every value must be a category
+    if len(categories) < 2 or len(set(predicted) | set(labels)) < 2:
         return 1.0
-    index = np.arange(k, dtype=np.float64)
-    weights = np.subtract.outer(index, index) ** 2 / (k - 1) ** 2
-    expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / observed.sum()
-    expected_disagreement = float((weights * expected).sum())
-    observed_disagreement = float((weights * observed).sum())
-    if expected_disagreement <= 0.0:
-        return 1.0
-    return 1.0 - observed_disagreement / expected_disagreement
+    rank = {category: index for index, category in enumerate(categories)}
+    return float(sklearn.metrics.cohen_kappa_score([rank[v] for v in labels], [rank[v] for v in predicted],
+                                                   labels=list(range(len(categories))), weights="quadratic"))
 
 
 def catch_rate(flags: list[bool]) -> float:

@@ -80,6 +80,8 @@ class GradingEvidence:
     asked: dict[str, list[int]]
     """Per dimension with `asked_by` questions, the exchanges that asked about it."""
     code: CodeRun | None = None
+    not_applicable: frozenset[str] = frozenset()
+    """Signals the question gives no occasion for: graded only if shown anyway."""
 
 
 def gather_evidence(transcript: Transcript, rubric: Rubric, detector: SignalDetector, *,
@@ -88,7 +90,8 @@ def gather_evidence(transcript: Transcript, rubric: Rubric, detector: SignalDete
     speech = SpeechReader(detector.embedder).read(transcript, detection.units)
     asked = asked_dimensions(speech.exchanges, rubric, detector.embedder, speech.small_talk)
     code = best_code_run(transcript, question) if question is not None else None
-    return GradingEvidence(detection=detection, speech=speech, asked=asked, code=code)
+    return GradingEvidence(detection=detection, speech=speech, asked=asked, code=code,
+                           not_applicable=frozenset(question.not_applicable if question else ()))
 
 
 def grade_transcript(
@@ -112,7 +115,7 @@ def grade_transcript(
     evidence = evidence or gather_evidence(transcript, rubric, detector, question=question, detection=detection)
     policy = policy or detector.policy
     quality = quality or load_quality_model()
-    gate = gate or ClaimGate(detector.embedder)
+    gate = gate or ClaimGate()
     detection = evidence.detection
 
     def claim_for(signal_id: str, attempt: int) -> Claim:
@@ -149,7 +152,7 @@ def grade_transcript(
         dimensions=grades,
         strengths=strengths,
         improvements=improvements,
-        next_level=next_level_items(rubric, credited, estimate, weights),
+        next_level=next_level_items(rubric, credited, estimate, weights, evidence.not_applicable),
         hints_taken=sum(1 for turn in transcript.turns if turn.hint),
         flags=flags_for(find_injections(transcript)),
         verification=Verification(claims_total=total, claims_verified=verified,
@@ -197,8 +200,8 @@ def _grade_dimension(
     dimension: Dimension, rubric: Rubric, detection: Detection, evidence: GradingEvidence,
     checked: CheckedSignals, policy: GradingPolicy, model: QualityModel, target: Level,
 ) -> DimensionGrade:
-    signals = [rubric.signals[s] for s in dimension.signals
-               if detection.results[s].shown or detection.results[s].occasion]
+    signals = [rubric.signals[s] for s in dimension.signals if detection.results[s].shown
+               or (detection.results[s].occasion and s not in evidence.not_applicable)]
     results = {s.id: detection.results[s.id] for s in signals}
     shown = [s.id for s in signals if results[s.id].shown]
     missing = [s.id for s in signals if not results[s.id].shown]
@@ -373,9 +376,12 @@ def summary_text(grades: list[DimensionGrade], shares: LevelShares, estimate: Le
             f"the execution bar and {at_strat} the strategy bar{tail}.")
 
 
-def next_level_items(rubric: Rubric, detection: Detection, estimate: Level, weights: dict[str, float]) -> list[str]:
-    """What the level above the estimate would have shown: its bar's signals this candidate missed."""
+def next_level_items(rubric: Rubric, detection: Detection, estimate: Level, weights: dict[str, float],
+                     not_applicable: frozenset[str] = frozenset()) -> list[str]:
+    """What the level above the estimate would have shown: its bar's signals this candidate missed (of those the
+    question and the conversation gave an occasion for)."""
     bar = "execution" if estimate == Level.L4 else "strategy"
-    missing = [s for s in rubric.signals.values() if s.bar == bar and not detection.results[s.id].shown]
+    missing = [s for s in rubric.signals.values() if s.bar == bar and not detection.results[s.id].shown
+               and detection.results[s.id].occasion and s.id not in not_applicable]
     missing.sort(key=lambda s: -weights[rubric.dimension_of(s.id).id])
     return [s.next_level for s in missing[:5]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from interviewer.evaluation.claim_split import JUDGMENT_MARK
 from interviewer.feedback.grading import SCORE_WORDS, is_grade_claim
 from interviewer.types import Claim, Feedback
 
@@ -25,10 +26,12 @@ def _grade(score: int | None) -> tuple[str, str]:
     return f"{score}/4", SCORE_WORDS[score]
 
 
+
+
 def _claim_lines(claim: Claim) -> list[str]:
     if claim.kind == "absence":
         return [f"- {claim.text} *(checked against every candidate turn)*"]
-    lines = [f"- {claim.text}"]
+    lines = [f"- {claim.text} {JUDGMENT_MARK}" if claim.kind == "judgment" else f"- {claim.text}"]
     for evidence in claim.evidence:
         quote = " ".join(evidence.quote.split())
         lines.append(f"  > \"{quote}\" (turn {evidence.turn_id})")

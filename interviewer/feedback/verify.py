@@ -13,17 +13,15 @@ from interviewer.evaluation.entailment import EntailmentBackend, OfflineEntailme
 from interviewer.evaluation.faithfulness import ClaimCheck, check_claims, claim_input
 from interviewer.feedback.detector import Detection
 from interviewer.feedback.evidence import verify_claim
-from interviewer.rag.embeddings import Embedder
 from interviewer.types import Claim, Transcript
 
 
 class ClaimGate:
     """Checks claims against one transcript with the faithfulness checker, remembering verdicts (a claim is
-    checked once however many times the grader asks)."""
+    checked once however many times the grader asks). One gate (and its offline backend) serves many grades."""
 
-    def __init__(self, embedder: Embedder, backend: EntailmentBackend | None = None) -> None:
-        self.embedder = embedder
-        self.backend = backend or OfflineEntailment(embedder)
+    def __init__(self, backend: EntailmentBackend | None = None) -> None:
+        self.backend = backend or OfflineEntailment()
         self._seen: dict[tuple[int, str, str, tuple[tuple[int, str], ...]], ClaimCheck] = {}
 
     def check(self, transcript: Transcript, claims: list[Claim]) -> list[ClaimCheck]:
@@ -31,8 +29,7 @@ class ClaimGate:
         keys = [(conversation, c.kind, c.text, tuple((e.turn_id, e.quote) for e in c.evidence)) for c in claims]
         fresh = [(key, claim) for key, claim in zip(keys, claims, strict=True) if key not in self._seen]
         if fresh:
-            report = check_claims(transcript, [claim_input(claim) for _, claim in fresh], self.backend,
-                                  embedder=self.embedder)
+            report = check_claims(transcript, [claim_input(claim) for _, claim in fresh], self.backend)
             for (key, _), result in zip(fresh, report.claims, strict=True):
                 self._seen[key] = result
         return [self._seen[key] for key in keys]
@@ -41,13 +38,13 @@ class ClaimGate:
         return [result.verdict == "supported" for result in self.check(transcript, claims)]
 
 
-WEAK_SUPPORT = "not supported by the candidate's words"
-"""The checker's reason when its entailment judge alone finds the claim unsupported."""
+WEAK_SUPPORT = "entailment"
+"""The checker's check that judges whether the evidence supports what the claim says (a trained head offline)."""
 
 
 def only_weak_support(check: ClaimCheck) -> bool:
     """Failed only because the entailment judge found weak support: every other check held."""
-    return bool(check.reasons) and all(reason.startswith(WEAK_SUPPORT) for reason in check.reasons)
+    return check.failed == [WEAK_SUPPORT]
 
 
 def failing_claims(transcript: Transcript, claims: list[Claim], gate: ClaimGate) -> set[int]:

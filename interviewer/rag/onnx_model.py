@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,27 +47,34 @@ def int8_path(models: Path) -> Path:
 
 def ensure_model(models: Path) -> Path:
     """The int8 model, exported and quantised unless that was done before; safe across processes."""
-    target = int8_path(models)
+    def build(partial: Path) -> None:
+        from interviewer.rag.quantize import quantize
+
+        quantize(_ensure_fp32_locked(models), partial, model_dir() / "tokenizer.json", MAX_TOKENS)
+
+    return build_once(models, int8_path(models), build)
+
+
+def build_once(models: Path, target: Path, build: Callable[[Path], None]) -> Path:
+    """`target`, made by `build(partial)` (then renamed) unless that was done before; safe across processes."""
     if target.exists():
         return target
-    with _export_lock(models):
+    with export_lock(models):
         if not target.exists():
-            from interviewer.rag.quantize import quantize
-
-            partial = target.with_suffix(".partial")
-            quantize(_ensure_fp32_locked(models), partial, model_dir() / "tokenizer.json", MAX_TOKENS)
+            partial = target.with_name(f"{target.stem}.partial{target.suffix}")
+            build(partial)
             partial.replace(target)
     return target
 
 
 def ensure_fp32(models: Path) -> Path:
     """The fp32 export (the int8 model's source; tests compare against it)."""
-    with _export_lock(models):
+    with export_lock(models):
         return _ensure_fp32_locked(models)
 
 
 @contextmanager
-def _export_lock(models: Path) -> Iterator[None]:
+def export_lock(models: Path) -> Iterator[None]:
     models.mkdir(parents=True, exist_ok=True)
     with open(models / ".export.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

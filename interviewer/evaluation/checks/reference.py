@@ -1,0 +1,32 @@
+"""A claim about what others said names who it is about: "we", "I", "our" outside quotes, not reported with a
+verb of saying ("the candidate said we would shard"), leave the reader to guess who (a summary that copies "we
+prosecute if we think ..." from a speaker's words has lost its subject)."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from interviewer.evaluation.checks.base import Context, Located, Verdict
+from interviewer.evaluation.claim_text import stem, without_quotes
+from interviewer.evaluation.lexicon import lexicon
+
+_FIRST_PERSON = re.compile(r"\b(?:i|we|my|our|ours|us|me|myself|ourselves)\b(?:['’](?:m|re|ll|ve|d))?", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+@functools.cache
+def _saying() -> frozenset[str]:
+    words = lexicon()
+    return frozenset(stem(word) for word in [*words.claim_verbs, *words.reporting_words])
+
+
+def person_resolved(located: Located, context: Context) -> Verdict:
+    text = without_quotes(located.words)
+    match = _FIRST_PERSON.search(text)
+    if match is None:
+        return Verdict("reference")
+    before = {stem(word) for word in _WORD.findall(text[: match.start()])}
+    if before & _saying():
+        return Verdict("reference")
+    return Verdict("reference", (f"unresolved \"{match.group()}\": the claim does not say who",))
