@@ -238,13 +238,26 @@ def next_move(
 
 
 def test_failure_move(tests: dict[str, Any], phase: int) -> Move:
-    """Follow up on the first hidden test the candidate's code did not pass."""
+    """Follow up on the first hidden test the candidate's code did not pass (a service: the earliest build
+    step's; a later step with nothing working yet is offered as the next thing to build)."""
     failure = tests["failures"][0]
     detail = f": {failure['detail']}" if failure.get("detail") else ""
-    text = (f"I ran your code against the hidden tests: {tests['summary']}. Look at the {failure['name']} case "
-            f"({failure['kind']}), which ended {failure['status']}{detail}. What happens there, and how would you "
-            f"fix it?")
-    signal = "code-edge-cases" if failure["kind"] == "edge" else "code-working-solution"
+    steps = tests.get("steps") or []
+    if steps:
+        counts = ", ".join(f"step {i} {name} {passed}/{total}" for i, (name, passed, total) in enumerate(steps, 1))
+        heard = f"I ran your service against the hidden HTTP tests: {tests['passed']}/{tests['total']} pass ({counts})."
+        number = failure.get("step") or 1
+        name, passed, _ = steps[number - 1]
+        if number > 1 and passed == 0:
+            text = (f"{heard} Step {number}, {name}, isn't there yet{detail}. That's the next thing to build: "
+                    f"how would you add it?")
+        else:
+            text = f"{heard} In the {failure['name']} case{detail}. What's going on there, and how would you fix it?"
+    else:
+        text = (f"I ran your code against the hidden tests: {tests['summary']}. Look at the {failure['name']} case "
+                f"({failure['kind']}), which ended {failure['status']}{detail}. What happens there, and how would "
+                f"you fix it?")
+    signal = tests["edge_signal"] if failure["kind"] == "edge" else tests["signal"]
     return Move("probe", phase, probe=f"tests-{tests['turn']}", probe_text=text, signal=signal,
                 prefix=["acknowledge"])
 

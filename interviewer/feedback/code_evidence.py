@@ -1,8 +1,10 @@
-"""ML coding evidence: the candidate's latest code, run against the question's hidden tests in the sandbox.
+"""Code evidence: the candidate's latest code, run against the question's hidden tests in the sandbox.
 
-The results become claims in the correctness dimension, quoting the candidate's own `def` line, and bound
-the dimension's grade: code that passes every test meets at least the execution bar there; code that fails
-half or more cannot.
+Functions and classes (ML coding, coding, debugging) run against the question's function tests; a service
+(pair programming) is started and sent the question's HTTP tests. The results become a claim in the dimension
+the round's rubric names (`hidden_tests`), quoting the candidate's own definition line, and bound that
+dimension's grade: code that passes every test (for a service: a working first build step) meets at least the
+execution bar there; code that fails half or more (a service whose first step does not work) cannot.
 """
 
 from __future__ import annotations
@@ -13,18 +15,15 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from interviewer.sandbox import CodeReport, extract_code, run_code_tests
-from interviewer.types import Claim, DimensionGrade, Evidence, Question, Transcript
-
-DIMENSION = "correctness"
-SIGNAL = "code-working-solution"
+from interviewer.sandbox import CodeReport, defines, definition_line, extract_code, run_code_tests, run_service_tests
+from interviewer.types import Claim, DimensionGrade, Evidence, HiddenTests, Question, Transcript
 
 
 @dataclass(frozen=True)
 class CodeRun:
     turn_id: int
     def_line: str
-    """The candidate's `def <entry>(` line, verbatim: the quote the evidence cites."""
+    """The candidate's line defining the entry (`def f(`, `class C`, `app = ...`), verbatim: the quote cited."""
     report: CodeReport
 
 
@@ -40,11 +39,20 @@ def _definitions_only(code: str) -> bool:
     return bool(tree.body) and all(isinstance(node, kinds) for node in tree.body)
 
 
+def entry_of(question: Question) -> str | None:
+    """The name the candidate's code must define, if the question runs code."""
+    if question.code is not None:
+        return question.code.entry
+    if question.service is not None:
+        return question.service.entry
+    return None
+
+
 def code_so_far(answers: list[str], entry: str) -> str | None:
     """The code to run after these candidate answers: the code as of the latest definition of `entry` (with
     the helpers pasted before it), then every function the candidate redefined in a later answer, so that, as
-    in a notebook, the latest definition wins. None before any `def <entry>(`."""
-    defining = [i for i, text in enumerate(answers) if f"def {entry}(" in text]
+    in a notebook, the latest definition wins. None before anything defines `entry`."""
+    defining = [i for i, text in enumerate(answers) if defines(entry, text)]
     if not defining:
         return None
     base = extract_code("\n\n".join(answers[: defining[-1] + 1]), entry)
@@ -55,41 +63,58 @@ def code_so_far(answers: list[str], entry: str) -> str | None:
     return "\n\n".join([base, *(block for block in later if _definitions_only(block))]) + "\n"
 
 
+def run_hidden_tests(code: str, question: Question) -> CodeReport:
+    if question.service is not None:
+        return run_service_tests(code, question.service)
+    assert question.code is not None
+    return run_code_tests(code, question.code)
+
+
 def latest_code_run(transcript: Transcript, question: Question) -> CodeRun | None:
     """Run the candidate's code as it stands at the end of the interview (every answer's definitions, the
-    latest of each winning); the evidence quotes the last `def <entry>(` line the candidate wrote."""
-    if question.code is None:
+    latest of each winning); the evidence quotes the last line the candidate wrote that defines the entry."""
+    entry = entry_of(question)
+    if entry is None:
         return None
-    entry = question.code.entry
     answers = transcript.candidate_turns()
     code = code_so_far([t.text for t in answers], entry)
+    if code is None:
+        return None
     for turn in reversed(answers):
-        line = next((ln.strip() for ln in turn.text.splitlines() if f"def {entry}(" in ln), None)
-        if line is not None and code is not None:
-            return CodeRun(turn.id, line, run_code_tests(code, question.code))
+        line = definition_line(entry, turn.text)
+        if line is not None:
+            return CodeRun(turn.id, line, run_hidden_tests(code, question))
     return None
 
 
-def code_claim(run: CodeRun) -> Claim:
+def code_claim(run: CodeRun, target: HiddenTests) -> Claim:
     report = run.report
-    return Claim(
-        text=f"Hidden tests: {report.summary()}",
-        dimension=DIMENSION, polarity="strength" if report.all_passed else "improvement", kind="observation",
-        signal=SIGNAL, evidence=[Evidence(turn_id=run.turn_id, quote=run.def_line)],
-    )
+    text = f"Hidden tests: {report.summary()}"
+    failure = report.first_failure()
+    if failure is not None and failure.detail:
+        text += f". First failing case, {failure.name}: {failure.detail}"
+    return Claim(text=text, dimension=target.dimension,
+                 polarity="strength" if report.all_passed else "improvement", kind="observation",
+                 signal=target.signal, evidence=[Evidence(turn_id=run.turn_id, quote=run.def_line)])
 
 
-def apply_code_run(grades: list[DimensionGrade], run: CodeRun, rationale: Callable[[str, int], str]) -> None:
-    """Add the test claim to the correctness dimension and bound its grade by the results; `rationale`
-    describes a dimension id at a score."""
+def apply_code_run(grades: list[DimensionGrade], run: CodeRun, target: HiddenTests | None,
+                   rationale: Callable[[str, int], str]) -> None:
+    """Add the test claim to the rubric's hidden-tests dimension (`target`; the catalog makes sure a round that
+    runs code has one) and bound its grade by the results; `rationale` describes a dimension id at a score."""
+    if target is None:
+        return
+    report = run.report
+    works = report.core_works()
+    broken = not works if report.steps else report.total > 0 and report.passed * 2 <= report.total
     for grade in grades:
-        if grade.dimension != DIMENSION:
+        if grade.dimension != target.dimension:
             continue
-        grade.claims.insert(0, code_claim(run))
-        passed, total = run.report.passed, run.report.total
-        if run.report.all_passed:
+        grade.claims.insert(0, code_claim(run, target))
+        if works:
             grade.score = max(grade.score or 0, 3)
-        elif total and passed * 2 <= total:
+        elif broken:
             grade.score = min(grade.score or 2, 2)
         if grade.score is not None:
-            grade.rationale = f"{rationale(grade.dimension, grade.score)} Hidden tests: {passed}/{total} passed."
+            grade.rationale = (f"{rationale(grade.dimension, grade.score)} Hidden tests: "
+                               f"{report.passed}/{report.total} passed.")

@@ -65,7 +65,7 @@ def grade_transcript(
     policy = policy or detector.policy
     grades = [_grade_dimension(d, rubric, detection, policy, target) for d in rubric.dimensions]
     if question is not None and (run := latest_code_run(transcript, question)) is not None:
-        apply_code_run(grades, run, rubric_rationale(rubric))
+        apply_code_run(grades, run, rubric.hidden_tests, rubric_rationale(rubric))
     total = verified = 0
     for grade in grades:
         total += len(grade.claims)
