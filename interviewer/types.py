@@ -20,6 +20,9 @@ class Round(StrEnum):
     ML_CODING = "ml-coding"
     STATISTICS = "statistics"
     BEHAVIORAL = "behavioral"
+    CODING = "coding"
+    DEBUGGING = "debugging"
+    PAIR_PROGRAMMING = "pair-programming"
 
 
 class Level(StrEnum):
@@ -187,6 +190,8 @@ class ServiceSpec(Strict):
     tests: list[ServiceTest] = Field(min_length=4)
     reference: str
     """A reference service; a test checks that it passes every test of the question."""
+    starter: str = ""
+    """Code handed to the candidate with the question (the interface to fill in)."""
     time_limit: float = 3.0
     """Seconds of CPU per test's service process."""
     request_timeout: float = 2.0
