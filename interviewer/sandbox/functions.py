@@ -33,7 +33,7 @@ def cpu_limit(time_limit: float) -> int:
 
 def run_code_tests(code: str, spec: CodeSpec) -> CodeReport:
     """Run `code` against every test of `spec` in a separate, limited process; one result per test."""
-    payload = {"mode": "functions", "code": code, "entry": spec.entry, "harness": spec.harness,
+    payload = {"mode": "functions", "code": code, "starter": spec.starter, "entry": spec.entry, "harness": spec.harness,
                "calls": [test.call for test in spec.tests], "time_limit": spec.time_limit,
                "memory_mb": spec.memory_mb}
     with Child(payload, wall_limit=wall_limit(spec.time_limit)) as child:

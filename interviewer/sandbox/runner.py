@@ -185,17 +185,20 @@ def install_audit_hook(workdir: str, trusted: list[bool]) -> None:
 # --- loading the code and describing failures ---------------------------------------------------------------
 
 
-def load(code: str, entry: str, memory_mb: int) -> tuple[dict[str, Any] | None, str]:
-    """The candidate's namespace, or None and why it could not be loaded."""
+def load(code: str, entry: str, memory_mb: int, starter: str = "") -> tuple[dict[str, Any] | None, str]:
+    """The candidate's namespace, or None and why it could not be loaded. The code the question handed over
+    (`starter`) runs first, so a pasted fix of one function runs with the rest of the module, and every
+    definition the candidate pasted replaces the starter's."""
     try:
-        compiled = compile(code, "<candidate>", "exec")
+        compiled = [compile(starter, "<starter>", "exec"), compile(code, "<candidate>", "exec")]
     except SyntaxError as exc:
         where = f" at line {exc.lineno}" if exc.lineno else ""
         text = (exc.text or "").strip()
         return None, f"SyntaxError: {exc.msg}{where}{': ' + text[:80] if text else ''}"
     namespace: dict[str, Any] = {"__name__": "__candidate__", "__builtins__": builtins}
     try:
-        exec(compiled, namespace)
+        for part in compiled:
+            exec(part, namespace)
     except BaseException as exc:
         return None, "the code failed to load: " + describe(exc, memory_mb)
     if entry not in namespace:
@@ -214,13 +217,16 @@ def describe(exc: BaseException, memory_mb: int) -> str:
     """The exception in one line, with the candidate's line where it was raised."""
     if isinstance(exc, MemoryError):
         return f"MemoryError: over the {memory_mb} MB memory limit"
-    line = None
+    where = ""
     tb = exc.__traceback__
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<candidate>":
-            line = tb.tb_lineno
+        name = tb.tb_frame.f_code.co_filename
+        if name == "<candidate>":
+            where = f" (line {tb.tb_lineno})"
+        elif name == "<starter>":
+            where = f" (line {tb.tb_lineno} of the code handed over)"
         tb = tb.tb_next
-    return one_line(exc) + (f" (line {line})" if line else "")
+    return one_line(exc) + where
 
 
 # --- serialising a result --------------------------------------------------------------------------------------
@@ -273,7 +279,7 @@ def encode(value: Any) -> Any:
 
 def run_functions(payload: dict[str, Any], channel: Channel) -> None:
     memory_mb = payload["memory_mb"]
-    namespace, problem = load(payload["code"], payload["entry"], memory_mb)
+    namespace, problem = load(payload["code"], payload["entry"], memory_mb, payload.get("starter", ""))
     if namespace is None:
         channel.emit({"setup_error": problem})
         return
@@ -307,7 +313,7 @@ def run_service(payload: dict[str, Any], channel: Channel, workdir: str, trusted
     real_socket = socket.socket
     confine(payload, workdir, trusted)
     memory_mb = payload["memory_mb"]
-    namespace, problem = load(payload["code"], payload["entry"], memory_mb)
+    namespace, problem = load(payload["code"], payload["entry"], memory_mb, payload.get("starter", ""))
     if namespace is None:
         channel.emit({"setup_error": problem})
         return

@@ -35,7 +35,8 @@ def run_service_tests(code: str, spec: ServiceSpec) -> CodeReport:
 
 
 def _run_one(code: str, spec: ServiceSpec, test: ServiceTest) -> tuple[TestStatus, str]:
-    payload = {"mode": "service", "code": code, "entry": spec.entry, "time_limit": spec.time_limit,
+    payload = {"mode": "service", "code": code, "starter": spec.starter, "entry": spec.entry,
+               "time_limit": spec.time_limit,
                "memory_mb": spec.memory_mb}
     budget = START_SECONDS + len(test.requests) * (spec.request_timeout + 0.5)
     with Child(payload, wall_limit=budget) as child:
