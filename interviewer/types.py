@@ -159,6 +159,8 @@ class HttpExpect(Strict):
 
     status: int | list[int]
     json_body: Any = Field(default=None, alias="json")
+    headers: dict[str, str] = Field(default_factory=dict)
+    """Response headers that must be present with these values (names case-insensitive; "${name}" substituted)."""
 
 
 class HttpRequest(Strict):
@@ -168,6 +170,9 @@ class HttpRequest(Strict):
     json_body: Any = Field(default=None, alias="json")
     body: str | None = None
     """A raw body (for malformed input); sent instead of `json`."""
+    headers: dict[str, str] = Field(default_factory=dict)
+    repeat: int = Field(default=1, ge=1, le=1000)
+    """Send the same request this many times (each response is checked; `save` keeps the last one's values)."""
     expect: HttpExpect
     save: dict[str, str] = Field(default_factory=dict)
     """Values to keep for later requests: name -> dotted path in the JSON response ("id", "items.0.id")."""

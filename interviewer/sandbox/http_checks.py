@@ -27,7 +27,8 @@ _MISSING = object()
 @dataclass(frozen=True)
 class Response:
     status: int
-    content_type: str
+    headers: dict[str, str]
+    """Header names in lower case."""
     body: bytes
     exception: str | None = None
     """The exception the app raised while answering, as the service reported it."""
@@ -76,6 +77,12 @@ def check_response(request: HttpRequest, response: Response, saved: dict[str, An
     expected = " or ".join(str(s) for s in _statuses(request.expect.status))
     if response.status not in _statuses(request.expect.status):
         return f"{sent} returned {response.status}{crash}, expected {expected}"
+    for name, value in request.expect.headers.items():
+        got = response.headers.get(name.lower())
+        want = str(substitute(value, saved))
+        if got != want:
+            shown = "no " + name if got is None else f"{name} {short(got)}"
+            return f"{sent} returned {response.status} with {shown}, expected {name} {short(want)}"
     wanted = request.expect.json_body
     needs_json = wanted is not None or request.save
     body = response.json() if needs_json else None

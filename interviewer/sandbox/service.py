@@ -49,19 +49,28 @@ def _run_one(code: str, spec: ServiceSpec, test: ServiceTest) -> tuple[TestStatu
         port = int(first["listening"])
         saved: dict[str, Any] = {}
         for request in test.requests:
-            outcome = _exchange(child, port, request, saved, spec.request_timeout)
-            if outcome is None:
-                return "too slow", (f"{describe_request(request, saved)} got no response within "
-                                    f"{spec.request_timeout:g} s")
-            if isinstance(outcome, str):
-                status, cause = _stopped(child.stop(), spec, f"on {describe_request(request, saved)}")
-                return status, cause if status == "too slow" else f"{cause} ({outcome})"
-            problem = check_response(request, outcome, saved)
-            if problem is not None:
-                return "failed", problem
-            for name, path in request.save.items():
-                saved[name] = saved_value(outcome, path)
+            for _ in range(request.repeat):
+                failure = _step(child, port, request, saved, spec)
+                if failure is not None:
+                    return failure
         return "passed", ""
+
+
+def _step(child: Child, port: int, request: HttpRequest, saved: dict[str, Any],
+          spec: ServiceSpec) -> tuple[TestStatus, str] | None:
+    """Send one request and check its response; None when it is as expected (its saved values kept)."""
+    outcome = _exchange(child, port, request, saved, spec.request_timeout)
+    if outcome is None:
+        return "too slow", f"{describe_request(request, saved)} got no response within {spec.request_timeout:g} s"
+    if isinstance(outcome, str):
+        status, cause = _stopped(child.stop(), spec, f"on {describe_request(request, saved)}")
+        return status, cause if status == "too slow" else f"{cause} ({outcome})"
+    problem = check_response(request, outcome, saved)
+    if problem is not None:
+        return "failed", problem
+    for name, path in request.save.items():
+        saved[name] = saved_value(outcome, path)
+    return None
 
 
 def _exchange(child: Child, port: int, request: HttpRequest, saved: dict[str, Any],
@@ -69,7 +78,7 @@ def _exchange(child: Child, port: int, request: HttpRequest, saved: dict[str, An
     """Send one request and read the response (with any exception the app reported); None when no response
     came in time, or why the connection failed."""
     method, _, path = substitute(request.request, saved).partition(" ")
-    headers: dict[str, str] = {}
+    headers = {name: str(substitute(value, saved)) for name, value in request.headers.items()}
     body: bytes | None = None
     if request.body is not None:
         body = request.body.encode("utf-8")
@@ -82,7 +91,7 @@ def _exchange(child: Child, port: int, request: HttpRequest, saved: dict[str, An
         connection.request(method, path, body=body, headers=headers)
         reply = connection.getresponse()
         data = reply.read(BODY_CAP)
-        status, content_type = reply.status, reply.getheader("Content-Type") or ""
+        status, received = reply.status, {name.lower(): value for name, value in reply.getheaders()}
     except TimeoutError:
         return None
     except (OSError, http.client.HTTPException) as exc:
@@ -90,8 +99,7 @@ def _exchange(child: Child, port: int, request: HttpRequest, saved: dict[str, An
     finally:
         connection.close()
     exceptions = [str(r["exception"]) for r in child.drain() if "exception" in r]
-    return Response(status=status, content_type=content_type, body=data, exception=exceptions[0] if exceptions
-                    else None)
+    return Response(status=status, headers=received, body=data, exception=exceptions[0] if exceptions else None)
 
 
 def _stopped(ending: Ending, spec: ServiceSpec, when: str) -> tuple[TestStatus, str]:
