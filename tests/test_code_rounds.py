@@ -9,9 +9,9 @@ import ast
 
 import pytest
 
+from interviewer import planner
 from interviewer.catalog import Catalog
 from interviewer.feedback.code_evidence import apply_code_run, code_so_far, latest_code_run
-from interviewer import planner
 from interviewer.sandbox import run_code_tests, run_service_tests
 from interviewer.types import DimensionGrade, Question, Round, Transcript, Turn
 
