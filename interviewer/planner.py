@@ -136,13 +136,15 @@ def home_phases(questions: list[Question]) -> dict[str, str]:
 
 def phase_probes(question: Question, rubric: Rubric, phase_id: str, signal_phases: dict[str, str]) -> list[Probe]:
     """The question's probes for the phase, then a generic probe for each rubric signal whose home is this
-    phase and which the question itself never probes (communication signals are observed, not asked)."""
+    phase and which the question itself never probes (communication signals are observed, not asked, and a
+    working solution is shown by the hidden tests)."""
     probes = [p for p in question.probes if p.phase == phase_id]
     probed = {p.signal for p in question.probes}
     communication = set(next((d.signals for d in rubric.dimensions if d.id == "communication"), []))
+    shown_by_code = {rubric.hidden_tests.signal} if rubric.hidden_tests else set()
     for signal_id, home in signal_phases.items():
         if home == phase_id and signal_id not in probed and signal_id not in communication \
-                and signal_id in rubric.signals:
+                and signal_id not in shown_by_code and signal_id in rubric.signals:
             name = rubric.signals[signal_id].name
             probes.append(Probe(id=f"generic-{signal_id}", signal=signal_id, phase=phase_id,
                                 text=GENERIC_PROBE.format(name=name[0].lower() + name[1:])))
@@ -252,11 +254,13 @@ def test_failure_move(tests: dict[str, Any], phase: int) -> Move:
             text = (f"{heard} Step {number}, {name}, isn't there yet{detail}. That's the next thing to build: "
                     f"how would you add it?")
         else:
-            text = f"{heard} In the {failure['name']} case{detail}. What's going on there, and how would you fix it?"
+            outcome = "failed" if failure["status"] == "failed" else f"ended {failure['status']}"
+            text = f'{heard} The case "{failure["name"]}" {outcome}{detail}. What\'s going on there, and how would ' \
+                   f"you fix it?"
     else:
-        text = (f"I ran your code against the hidden tests: {tests['summary']}. Look at the {failure['name']} case "
-                f"({failure['kind']}), which ended {failure['status']}{detail}. What happens there, and how would "
-                f"you fix it?")
+        text = (f"I ran your code against the hidden tests: {tests['summary']}. Look at the case "
+                f'"{failure["name"]}" ({failure["kind"]}), which ended {failure["status"]}{detail}. What happens '
+                f"there, and how would you fix it?")
     signal = tests["edge_signal"] if failure["kind"] == "edge" else tests["signal"]
     return Move("probe", phase, probe=f"tests-{tests['turn']}", probe_text=text, signal=signal,
                 prefix=["acknowledge"])

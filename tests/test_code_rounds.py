@@ -199,9 +199,9 @@ def test_a_failed_hidden_test_drives_the_follow_up() -> None:
     fix = planner.test_failure_move(_tests(steps, {"name": "an empty message is refused", "kind": "edge", "step": 1,
                                            "status": "failed", "detail": "POST /messages returned 500"}), 2)
     assert fix.probe_text == ("I ran your service against the hidden HTTP tests: 4/13 pass (step 1 send and list "
-                              "messages 4/7, step 2 messages since an id 0/3, step 3 rooms and users 0/3). In the an "
-                              "empty message is refused case: POST /messages returned 500. What's going on there, "
-                              "and how would you fix it?")
+                              "messages 4/7, step 2 messages since an id 0/3, step 3 rooms and users 0/3). The case "
+                              '"an empty message is refused" failed: POST /messages returned 500. What\'s going on '
+                              "there, and how would you fix it?")
     assert fix.signal == "pair-error-handling"
     steps[0][1] = 7
     nxt = planner.test_failure_move(_tests(steps, {"name": "messages since an id", "kind": "basic", "step": 2,
@@ -240,3 +240,12 @@ def test_service_results_become_evidence_weighing_a_working_core(catalog: Catalo
     assert claim.text.startswith("Hidden tests: 4/13 tests passed (step 1 send and list messages: 4/7, ")
     assert "First failing case, an empty message is refused: POST /messages" in claim.text
     assert claim.signal == "pair-working-service" and claim.evidence[0].quote == run.def_line
+
+
+def test_an_answers_file_keeps_pasted_code_with_blank_lines_as_one_answer() -> None:
+    from interviewer.conversation import split_answers
+
+    text = ("My plan first.\n\nHere it is:\n```python\nimport json\n\n\ndef app(environ, start_response):\n"
+            "    pass\n```\nThat's step one.\n\n/end\n")
+    assert split_answers(text) == ["My plan first.", "Here it is:\n```python\nimport json\n\n\ndef app(environ, "
+                                   "start_response):\n    pass\n```\nThat's step one.", "/end"]

@@ -28,7 +28,7 @@ from interviewer.planner import (
     pick_quote,
 )
 from interviewer.rag.index import Snippet
-from interviewer.sandbox import defines
+from interviewer.sandbox import defines, without_code
 from interviewer.types import CompanyProfile, Feedback, Transcript, Turn
 from interviewer.voice import Scene
 
@@ -203,9 +203,10 @@ def _topic_similarity(context: InterviewContext, answer: str, pending: dict[str,
 
 
 def _quote(context: InterviewContext, answer: str, probe_text: str) -> str | None:
-    """The sentence of the last answer closest to the next probe, to refer back to it."""
+    """The sentence of the last answer closest to the next probe, to refer back to it (from what the candidate
+    said, not from code they pasted)."""
     sentences = [u.text for u in candidate_units(Transcript(turns=[
-        Turn(id=1, speaker=CANDIDATE, role="candidate", text=answer)]))]
+        Turn(id=1, speaker=CANDIDATE, role="candidate", text=without_code(answer))]))]
     if not sentences:
         return None
     scores = _similarity(context, sentences, [probe_text])[:, 0]

@@ -8,7 +8,7 @@ raw results; this process judges them.
 The child program is `runner.py`; `process.py` starts it, reads it and reaps it with its own CPU time.
 """
 
-from interviewer.sandbox.extract import defines, definition_line, extract_code
+from interviewer.sandbox.extract import defines, definition_line, extract_code, without_code
 from interviewer.sandbox.functions import run_code_tests
 from interviewer.sandbox.report import CodeReport, CodeTestResult, TestKind, TestStatus
 from interviewer.sandbox.service import run_service_tests
@@ -23,4 +23,5 @@ __all__ = [
     "extract_code",
     "run_code_tests",
     "run_service_tests",
+    "without_code",
 ]

@@ -48,6 +48,11 @@ def definition_line(entry: str, text: str) -> str | None:
     return text[start:].split("\n", 1)[0].strip()
 
 
+def without_code(text: str) -> str:
+    """The answer with its fenced code blocks left out: what the candidate said around the code."""
+    return _FENCE.sub("", text)
+
+
 def extract_code(answer_text: str, entry: str) -> str | None:
     """The code in a pasted answer: the fenced Python block that defines `entry` (with any fenced blocks of
     helper definitions), or else the bare lines from `def`/`import`/`class` on. None if nothing defines it."""
