@@ -13,7 +13,7 @@ from interviewer import planner
 from interviewer.catalog import Catalog
 from interviewer.feedback.code_evidence import apply_code_run, code_so_far, latest_code_run
 from interviewer.sandbox import run_code_tests, run_service_tests
-from interviewer.types import DimensionGrade, Question, Round, Transcript, Turn
+from interviewer.types import Claim, DimensionGrade, Question, Round, Transcript, Turn
 
 from .conftest import CORPUS
 
@@ -233,6 +233,9 @@ def test_service_results_become_evidence_weighing_a_working_core(catalog: Catalo
     run = latest_code_run(_transcript("Here's the app.\n```python\n" + CHAT + "```"), question)
     assert run is not None and run.def_line == "def app(environ, start_response):"
     grades = [DimensionGrade(dimension=d.id, name=d.name, score=4, rationale="") for d in rubric.dimensions]
+    said = Claim(text="Working service: the candidate said it works", dimension="working-system",
+                 polarity="strength", kind="observation", signal="pair-working-service")
+    grades[1].claims, grades[1].signals_shown = [said], ["pair-working-service"]
     apply_code_run(grades, run, rubric.hidden_tests, lambda dimension, score: f"{dimension} {score}")
     working = next(g for g in grades if g.dimension == "working-system")
     assert working.score == 2  # the first step does not work: at most approaching the bar, whatever was said
@@ -240,6 +243,8 @@ def test_service_results_become_evidence_weighing_a_working_core(catalog: Catalo
     assert claim.text.startswith("Hidden tests: 4/13 tests passed (step 1 send and list messages: 4/7, ")
     assert "First failing case, an empty message is refused: POST /messages" in claim.text
     assert claim.signal == "pair-working-service" and claim.evidence[0].quote == run.def_line
+    assert working.claims == [claim]  # the tests decide the signal: the claim from what was said gives way
+    assert working.signals_missing == ["pair-working-service"] and working.signals_shown == []
 
 
 def test_an_answers_file_keeps_pasted_code_with_blank_lines_as_one_answer() -> None:

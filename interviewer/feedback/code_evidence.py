@@ -101,7 +101,8 @@ def code_claim(run: CodeRun, target: HiddenTests) -> Claim:
 def apply_code_run(grades: list[DimensionGrade], run: CodeRun, target: HiddenTests | None,
                    rationale: Callable[[str, int], str]) -> None:
     """Add the test claim to the rubric's hidden-tests dimension (`target`; the catalog makes sure a round that
-    runs code has one) and bound its grade by the results; `rationale` describes a dimension id at a score."""
+    runs code has one), in place of any claim the conversation made about that signal, and bound the dimension's
+    grade by the results; `rationale` describes a dimension id at a score."""
     if target is None:
         return
     report = run.report
@@ -110,7 +111,12 @@ def apply_code_run(grades: list[DimensionGrade], run: CodeRun, target: HiddenTes
     for grade in grades:
         if grade.dimension != target.dimension:
             continue
-        grade.claims.insert(0, code_claim(run, target))
+        # The tests decide this signal: what the candidate said about it (or an absence of words) gives way.
+        grade.claims = [code_claim(run, target), *(c for c in grade.claims if c.signal != target.signal)]
+        shown, missing = [s for s in grade.signals_shown if s != target.signal], \
+            [s for s in grade.signals_missing if s != target.signal]
+        (shown if works else missing).append(target.signal)
+        grade.signals_shown, grade.signals_missing = shown, missing
         if works:
             grade.score = max(grade.score or 0, 3)
         elif broken:
