@@ -11,7 +11,7 @@ import pytest
 
 from interviewer import planner
 from interviewer.catalog import Catalog
-from interviewer.feedback.code_evidence import apply_code_run, code_so_far, latest_code_run
+from interviewer.feedback.code_evidence import apply_code_run, code_so_far, latest_code_run, run_hidden_tests
 from interviewer.sandbox import run_code_tests, run_service_tests
 from interviewer.types import Claim, DimensionGrade, Question, Round, Transcript, Turn
 
@@ -62,21 +62,13 @@ def test_harness_helpers_cannot_clash_with_the_candidates_names(catalog: Catalog
                 assert node.name.startswith("harness_"), (question.id, node.name)
 
 
-@pytest.mark.parametrize("question_id", FUNCTION_IDS)
+@pytest.mark.parametrize("question_id", FUNCTION_IDS + SERVICE_IDS)
 def test_the_reference_passes_every_hidden_test(catalog: Catalog, question_id: str) -> None:
-    spec = catalog.questions[question_id].code
+    question = catalog.questions[question_id]
+    spec = question.code or question.service
     assert spec is not None
-    report = run_code_tests(spec.reference, spec)
+    report = run_hidden_tests(spec.reference, question)
     assert report.all_passed, report.summary() + "\n" + "\n".join(r.detail for r in report.results)
-
-
-@pytest.mark.parametrize("question_id", SERVICE_IDS)
-def test_the_reference_service_passes_every_hidden_test(catalog: Catalog, question_id: str) -> None:
-    spec = catalog.questions[question_id].service
-    assert spec is not None
-    report = run_service_tests(spec.reference, spec)
-    assert report.all_passed, report.summary() + "\n" + "\n".join(r.detail for r in report.results)
-    assert [passed for _, passed, _ in report.step_counts()] == [total for _, _, total in report.step_counts()]
 
 
 @pytest.mark.parametrize("question_id", _ids(Round.DEBUGGING))
