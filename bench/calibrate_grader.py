@@ -36,6 +36,7 @@ def balanced_accuracy(predicted: np.ndarray, labels: np.ndarray) -> float:
 def report(catalog, embedder) -> None:  # type: ignore[no-untyped-def]
     correct = 0
     all_pred, all_lab = [], []
+    per_round: dict[str, list[str]] = {}
     for sample in catalog.samples:
         rubric = catalog.rubric(sample.round)
         detector = SignalDetector(rubric, embedder)
@@ -44,6 +45,8 @@ def report(catalog, embedder) -> None:  # type: ignore[no-untyped-def]
         shown = detector.detect(sample.transcript).shown()
         labelled = set(sample.signals_shown)
         correct += feedback.level_estimate == sample.level
+        per_round.setdefault(sample.round.value, []).append(
+            f"{sample.level.value}->{feedback.level_estimate.value}")
         ids = list(rubric.signals)
         all_pred.append(np.array([s in shown for s in ids]))
         all_lab.append(np.array([s in labelled for s in ids]))
@@ -53,6 +56,10 @@ def report(catalog, embedder) -> None:  # type: ignore[no-untyped-def]
         print(f"  found   ({len(labelled & shown)}/{len(labelled)}): {', '.join(sorted(labelled & shown))}")
         print(f"  missed  ({len(labelled - shown)}): {', '.join(sorted(labelled - shown))}")
         print(f"  spurious ({len(shown - labelled)}): {', '.join(sorted(shown - labelled))}")
+    print("\nper round, labelled->estimated:")
+    for round_name, pairs in sorted(per_round.items()):
+        right = sum(pair[:2] == pair[-2:] for pair in pairs)
+        print(f"  {round_name}: {right}/{len(pairs)} ({', '.join(sorted(pairs))})")
     pred, lab = np.concatenate(all_pred), np.concatenate(all_lab)
     print(f"\nlevel-estimate accuracy: {correct}/{len(catalog.samples)} = {correct / len(catalog.samples):.2f}")
     print(f"signal detection: balanced accuracy {balanced_accuracy(pred, lab):.3f}, "

@@ -177,11 +177,18 @@ def _rubric(file: CorpusFile, shared: dict[str, Signal]) -> Rubric:
     if unused:
         raise UserError(f"{file.relative}: signals in no dimension: {', '.join(sorted(unused))}")
     data = {"round": meta.get("round"), "title": meta.get("title"), "dimensions": dimensions,
-            "signals": named}
-    extra = set(meta) - {"kind", "round", "title", "dimensions", "signals"}
+            "signals": named, "hidden_tests": meta.get("hidden_tests")}
+    extra = set(meta) - {"kind", "round", "title", "dimensions", "signals", "hidden_tests"}
     if extra:
         raise UserError(f"{file.relative}: unknown front matter keys: {', '.join(sorted(extra))}")
-    return validate_data(Rubric, data, file.relative)
+    rubric = validate_data(Rubric, data, file.relative)
+    target = rubric.hidden_tests
+    if target is not None and not any(d.id == target.dimension and target.signal in d.signals for d in dimensions):
+        raise UserError(f"{file.relative}: hidden_tests names signal {target.signal} of dimension "
+                        f"{target.dimension}, which the rubric does not have")
+    if target is not None and target.edge_signal is not None and target.edge_signal not in named:
+        raise UserError(f"{file.relative}: hidden_tests names unknown edge signal {target.edge_signal}")
+    return rubric
 
 
 def _question(file: CorpusFile, rubrics: dict[Round, Rubric], phases: dict[Round, list[Phase]]) -> Question:
@@ -194,6 +201,8 @@ def _question(file: CorpusFile, rubrics: dict[Round, Rubric], phases: dict[Round
     probe_ids = [probe.id for probe in question.probes]
     if len(set(probe_ids)) != len(probe_ids):
         raise UserError(f"{file.relative}: probe ids must be unique")
+    if (question.code or question.service) and (rubric is None or rubric.hidden_tests is None):
+        raise UserError(f"{file.relative}: runs code, but the {question.round.value} rubric has no hidden_tests")
     for probe in question.probes:
         if rubric is None or probe.signal not in rubric.signals:
             raise UserError(f"{file.relative}: probe {probe.id} names unknown signal {probe.signal}")

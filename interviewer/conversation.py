@@ -58,9 +58,31 @@ def local_reply(command: str, status: Callable[[], Status]) -> str:
     return f"unknown command /{command} (try /help)"
 
 
+_FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
 def split_answers(text: str) -> list[str]:
-    """Answers separated by blank lines."""
-    return [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+    """Answers separated by blank lines; a blank line inside a fenced code block (pasted code) does not end
+    the answer."""
+    answers: list[str] = []
+    current: list[str] = []
+    fence: str | None = None
+    for line in text.splitlines():
+        marker = _FENCE_LINE.match(line)
+        if marker:
+            if fence is None:
+                fence = marker.group(1)[0] * 3
+            elif marker.group(1).startswith(fence):
+                fence = None
+        if not line.strip() and fence is None:
+            if current:
+                answers.append("\n".join(current).strip())
+                current = []
+            continue
+        current.append(line)
+    if current:
+        answers.append("\n".join(current).strip())
+    return [answer for answer in answers if answer]
 
 
 class ScriptConversation:

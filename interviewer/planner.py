@@ -136,13 +136,15 @@ def home_phases(questions: list[Question]) -> dict[str, str]:
 
 def phase_probes(question: Question, rubric: Rubric, phase_id: str, signal_phases: dict[str, str]) -> list[Probe]:
     """The question's probes for the phase, then a generic probe for each rubric signal whose home is this
-    phase and which the question itself never probes (communication signals are observed, not asked)."""
+    phase and which the question itself never probes (communication signals are observed, not asked, and a
+    working solution is shown by the hidden tests)."""
     probes = [p for p in question.probes if p.phase == phase_id]
     probed = {p.signal for p in question.probes}
     communication = set(next((d.signals for d in rubric.dimensions if d.id == "communication"), []))
+    shown_by_code = {rubric.hidden_tests.signal} if rubric.hidden_tests else set()
     for signal_id, home in signal_phases.items():
         if home == phase_id and signal_id not in probed and signal_id not in communication \
-                and signal_id in rubric.signals:
+                and signal_id not in shown_by_code and signal_id in rubric.signals:
             name = rubric.signals[signal_id].name
             probes.append(Probe(id=f"generic-{signal_id}", signal=signal_id, phase=phase_id,
                                 text=GENERIC_PROBE.format(name=name[0].lower() + name[1:])))
@@ -238,13 +240,28 @@ def next_move(
 
 
 def test_failure_move(tests: dict[str, Any], phase: int) -> Move:
-    """Follow up on the first hidden test the candidate's code did not pass."""
+    """Follow up on the first hidden test the candidate's code did not pass (a service: the earliest build
+    step's; a later step with nothing working yet is offered as the next thing to build)."""
     failure = tests["failures"][0]
     detail = f": {failure['detail']}" if failure.get("detail") else ""
-    text = (f"I ran your code against the hidden tests: {tests['summary']}. Look at the {failure['name']} case "
-            f"({failure['kind']}), which ended {failure['status']}{detail}. What happens there, and how would you "
-            f"fix it?")
-    signal = "code-edge-cases" if failure["kind"] == "edge" else "code-working-solution"
+    steps = tests.get("steps") or []
+    if steps:
+        counts = ", ".join(f"step {i} {name} {passed}/{total}" for i, (name, passed, total) in enumerate(steps, 1))
+        heard = f"I ran your service against the hidden HTTP tests: {tests['passed']}/{tests['total']} pass ({counts})."
+        number = failure.get("step") or 1
+        name, passed, _ = steps[number - 1]
+        if number > 1 and passed == 0:
+            text = (f"{heard} Step {number}, {name}, isn't there yet{detail}. That's the next thing to build: "
+                    f"how would you add it?")
+        else:
+            outcome = "failed" if failure["status"] == "failed" else f"ended {failure['status']}"
+            text = f'{heard} The case "{failure["name"]}" {outcome}{detail}. What\'s going on there, and how would ' \
+                   f"you fix it?"
+    else:
+        text = (f"I ran your code against the hidden tests: {tests['summary']}. Look at the case "
+                f'"{failure["name"]}" ({failure["kind"]}), which ended {failure["status"]}{detail}. What happens '
+                f"there, and how would you fix it?")
+    signal = tests["edge_signal"] if failure["kind"] == "edge" else tests["signal"]
     return Move("probe", phase, probe=f"tests-{tests['turn']}", probe_text=text, signal=signal,
                 prefix=["acknowledge"])
 

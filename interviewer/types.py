@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,6 +20,9 @@ class Round(StrEnum):
     ML_CODING = "ml-coding"
     STATISTICS = "statistics"
     BEHAVIORAL = "behavioral"
+    CODING = "coding"
+    DEBUGGING = "debugging"
+    PAIR_PROGRAMMING = "pair-programming"
 
 
 class Level(StrEnum):
@@ -91,12 +94,23 @@ class Dimension(Strict):
     address the dimension, or the delivery of all of them."""
 
 
+class HiddenTests(Strict):
+    """Where a round that runs the candidate's code files the results: a dimension and its signal."""
+
+    dimension: str
+    signal: str
+    edge_signal: str | None = None
+    """The signal a failed edge-case test probes (else `signal`)."""
+
+
 class Rubric(Strict):
     round: Round
     title: str
     dimensions: list[Dimension]
     signals: dict[str, Signal]
     """Every signal the rubric's dimensions name, shared ones included."""
+    hidden_tests: HiddenTests | None = None
+    """Rounds whose questions run code: the dimension and signal the hidden tests' results belong to."""
 
     def dimension_of(self, signal_id: str) -> Dimension:
         for dimension in self.dimensions:
@@ -127,15 +141,71 @@ class CodeTest(Strict):
 
 
 class CodeSpec(Strict):
-    """What an ML coding question runs: the function the candidate writes, its tests and limits."""
+    """What a coding question runs: the function or class the candidate writes, its tests and limits."""
 
     entry: str
     signature: str
     tests: list[CodeTest] = Field(min_length=4)
     reference: str
     """A reference solution; a test checks that it passes every test of the question."""
+    harness: str = ""
+    """Helpers the tests' calls use (ours, run after the candidate's code); their names start with `harness_`."""
+    starter: str = ""
+    """Code handed to the candidate with the question (debugging: the buggy version, which a test checks fails
+    at least one hidden test)."""
     time_limit: float = 2.0
     """Seconds of CPU for the whole test run."""
+    memory_mb: int = 512
+
+
+class HttpExpect(Strict):
+    """What a response must show: a status (or one of several), and a JSON body that contains `json`
+    (objects by the keys given, lists item by item; "<int>", "<str>", "<any>" match any value of that kind,
+    and "${name}" a value saved by an earlier request)."""
+
+    status: int | list[int]
+    json_body: Any = Field(default=None, alias="json")
+    headers: dict[str, str] = Field(default_factory=dict)
+    """Response headers that must be present with these values (names case-insensitive; "${name}" substituted)."""
+
+
+class HttpRequest(Strict):
+    """One request of a service test: "METHOD /path" ("${name}" substituted), with a JSON or raw body."""
+
+    request: str
+    json_body: Any = Field(default=None, alias="json")
+    body: str | None = None
+    """A raw body (for malformed input); sent instead of `json`."""
+    headers: dict[str, str] = Field(default_factory=dict)
+    repeat: int = Field(default=1, ge=1, le=1000)
+    """Send the same request this many times (each response is checked; `save` keeps the last one's values)."""
+    expect: HttpExpect
+    save: dict[str, str] = Field(default_factory=dict)
+    """Values to keep for later requests: name -> dotted path in the JSON response ("id", "items.0.id")."""
+
+
+class ServiceTest(Strict):
+    name: str
+    step: int = Field(default=1, ge=1)
+    kind: Literal["basic", "edge", "performance"] = "basic"
+    requests: list[HttpRequest] = Field(min_length=1)
+
+
+class ServiceSpec(Strict):
+    """What a pair-programming question runs: the candidate's WSGI application, started on a loopback port
+    afresh for every test, and the HTTP tests sent to it."""
+
+    entry: str = "app"
+    steps: list[str] = Field(min_length=1)
+    """The build steps, in order (each test names its step by number)."""
+    tests: list[ServiceTest] = Field(min_length=4)
+    reference: str
+    """A reference service; a test checks that it passes every test of the question."""
+    starter: str = ""
+    """Code handed to the candidate with the question (the interface to fill in)."""
+    time_limit: float = 3.0
+    """Seconds of CPU per test's service process."""
+    request_timeout: float = 2.0
     memory_mb: int = 512
 
 
@@ -150,7 +220,9 @@ class Question(Strict):
     facts: dict[str, str]
     probes: list[Probe] = Field(min_length=4)
     code: CodeSpec | None = None
-    """ML coding questions only: the function to write and its hidden tests."""
+    """Coding questions: the function or class to write and its hidden tests."""
+    service: ServiceSpec | None = None
+    """Pair-programming questions: the HTTP service to build and its hidden tests."""
     not_applicable: list[str] = Field(default_factory=list)
     """Rubric signals this question gives no occasion for (k-means has no gradients to derive, an ETA model no
     candidate stage): never claimed absent, never held against the candidate."""

@@ -38,12 +38,18 @@ def _pick(options: list[str], scene: Scene, turn: int, kind: str) -> str:
 
 
 def opening_text(scene: Scene) -> str:
+    """The persona's opening with the question's prompt, and the code handed over with it (a class to fill in,
+    the buggy module to debug, the service's interface) as a Python block, kept verbatim."""
     overlay = scene.persona.overlay(scene.level)
     prompt = scene.question.ambiguous_prompt if overlay.prompt == "ambiguous" else scene.question.prompt
-    return scene.persona.opening.format(
+    text = scene.persona.opening.format(
         name=scene.persona.name, role=scene.persona.role, minutes=round(scene.minutes),
         round_title=_in_sentence(ROUND_TITLES[scene.question.round.value]), prompt=" ".join(prompt.split()),
     )
+    spec = scene.question.code or scene.question.service
+    if spec is not None and spec.starter.strip():
+        text += f"\n\n```python\n{spec.starter.strip()}\n```"
+    return text
 
 
 def _in_sentence(title: str) -> str:

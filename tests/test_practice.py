@@ -217,7 +217,7 @@ def test_ml_coding_runs_pasted_code_against_the_hidden_tests(home: Path, tmp_pat
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "I ran your code against the hidden tests: 5/8 tests passed" in out
-    assert "Look at the empty batch case (edge), which ended error: ZeroDivisionError" in out
+    assert 'Look at the case "empty batch" (edge), which ended error: ZeroDivisionError' in out
     assert "I ran your code against the hidden tests: all 8 pass." in out
     feedback = json.loads((sessions_in(home)[0] / "feedback.json").read_text())
     correctness = next(d for d in feedback["dimensions"] if d["dimension"] == "correctness")

@@ -1,9 +1,10 @@
-"""The ML coding sandbox: reference solutions pass, wrong or hostile code is reported per test, limits hold,
-and the ml-coding question bank is complete."""
+"""The function sandbox: reference solutions pass, wrong or hostile code is reported per test, limits hold, the
+judging happens in the parent where the candidate's code cannot reach it, and the ml-coding bank is complete."""
 
 from __future__ import annotations
 
 import resource
+import threading
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 
 from interviewer.catalog import Catalog
 from interviewer.sandbox import CodeReport, CodeTestResult, extract_code, run_code_tests
+from interviewer.sandbox.process import Child, Ending
 from interviewer.types import CodeSpec, CodeTest, Question, Round
 
 from .conftest import CORPUS
@@ -171,6 +173,124 @@ def test_comparison_rules() -> None:
                                 "(basic), nested length (basic), none is not zero (basic)")
 
 
+# --- honest judging --------------------------------------------------------------------------------------
+
+SECRETS = [CodeTest(name=f"secret {i}", call=f"double({i})", expect=f"'s3cr3t-expected-{i}'") for i in range(4)]
+
+REPLACE_COMPARE = """
+import sys
+
+sys.modules["__main__"].compare = lambda *args, **kwargs: None
+
+
+def double(x):
+    return "wrong"
+"""
+
+PEEK = """
+import gc
+
+
+def double(x):
+    prefix = "s3cr3t-" + "expected"
+    found = [item for item in gc.get_objects() if isinstance(item, str) and item.startswith(prefix)]
+    for item in gc.get_objects():
+        if isinstance(item, dict):
+            found += [v for v in item.values() if isinstance(v, str) and v.startswith(prefix)]
+    return found[0] if found else "not found"
+"""
+
+FORGE = """
+import gc
+import json
+import os
+import sys
+
+sys.modules["__main__"].encode = lambda value: "s3cr3t-answer"   # what the child serialises
+
+
+def _forge():
+    nonce = next(item["nonce"] for item in gc.get_objects()
+                 if isinstance(item, dict) and isinstance(item.get("nonce"), str))
+    for fd in range(3, 20):
+        for index in range(4):
+            record = {"index": index, "status": "passed", "detail": "", "value": "s3cr3t-answer"}
+            try:
+                os.write(fd, (nonce + json.dumps(record) + "\\n").encode())
+            except OSError:
+                pass
+
+
+_forge()
+
+
+def double(x):
+    return 2 * x
+"""
+
+
+def test_replacing_the_comparison_no_longer_helps() -> None:
+    """The old runner compared in the child, where this wrong code replaced the comparison and scored 4/4."""
+    report = run_code_tests(REPLACE_COMPARE, _toy_spec())
+    assert _statuses(report) == ["failed"] * 4
+    assert report.results[0].detail == "got 'wrong', expected 2"
+
+
+def test_the_expected_values_never_reach_the_child() -> None:
+    spec = _toy_spec().model_copy(update={"tests": SECRETS})
+    report = run_code_tests(PEEK, spec)
+    assert _statuses(report) == ["failed"] * 4, report.summary()
+    assert all(r.detail.startswith("got 'not found', expected 's3cr3t-expected-") for r in report.results)
+
+
+def test_forged_records_and_a_patched_serialiser_are_judged_here() -> None:
+    """Records forged with the nonce come first and count, but what they carry is compared in the parent."""
+    for spec in (_toy_spec(), _toy_spec().model_copy(update={"tests": SECRETS})):
+        report = run_code_tests(FORGE, spec)
+        assert _statuses(report) == ["failed"] * 4, report.summary()
+        assert report.results[0].detail.startswith("got 's3cr3t-answer', expected ")
+
+
+def test_asyncio_and_threads_work_but_local_sockets_cannot_connect() -> None:
+    code = ("import asyncio, threading\n\n\nasync def _twice(x):\n    await asyncio.sleep(0)\n    return 2 * x\n\n\n"
+            "def double(x):\n    box = []\n"
+            "    worker = threading.Thread(target=lambda: box.append(asyncio.run(_twice(x))))\n"
+            "    worker.start()\n    worker.join()\n    return box[0]\n")
+    assert run_code_tests(code, _toy_spec()).all_passed
+    unix = "import socket\n\n\ndef double(x):\n    socket.socket(socket.AF_UNIX).connect('/run/any.sock')\n"
+    report = run_code_tests(unix, _toy_spec())
+    assert all("network access is disabled" in r.detail for r in report.results)
+
+
+def _burn(seconds_of_cpu: float) -> dict[str, object]:
+    code = ("import time\n\n\ndef spin(x):\n    end = time.process_time() + x\n    while time.process_time() < end:\n"
+            "        pass\n    return x\n")
+    return {"mode": "functions", "code": code, "entry": "spin", "harness": "", "calls": [f"spin({seconds_of_cpu})"],
+            "time_limit": 5, "memory_mb": 256}
+
+
+def test_cpu_time_is_measured_per_child() -> None:
+    """A busy run that ends while a quiet one is going on is not charged to the quiet one (RUSAGE_CHILDREN of
+    the whole process would be)."""
+    endings: dict[str, Ending] = {}
+
+    def run(name: str, payload: dict[str, object]) -> None:
+        with Child(payload, wall_limit=20) as child:
+            child.records()
+            endings[name] = child.stop()
+
+    quiet = {**_burn(0.0), "code": "import time\n\n\ndef spin(x):\n    time.sleep(2.5)\n    return x\n"}
+    threads = [threading.Thread(target=run, args=("quiet", quiet)),
+               threading.Thread(target=run, args=("busy", _burn(1.2)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert endings["busy"].cpu_seconds >= 1.1
+    assert endings["quiet"].cpu_seconds < 0.5
+    assert endings["quiet"].returncode == 0 and endings["busy"].returncode == 0
+
+
 # --- limits ----------------------------------------------------------------------------------------------
 
 
@@ -313,7 +433,7 @@ def test_a_missing_entry_function_is_reported(catalog: Catalog) -> None:
     _, spec = _question(catalog, "code-tree-split")
     report = run_code_tests("def find_split(values, labels):\n    return None\n", spec)
     assert set(_statuses(report)) == {"error"}
-    assert {r.detail for r in report.results} == {"no function named best_split"}
+    assert {r.detail for r in report.results} == {"no function or class named best_split"}
     assert report.summary().startswith(f"0/{report.total} tests passed; error: clean split (basic), ")
 
 

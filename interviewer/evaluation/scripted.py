@@ -22,6 +22,7 @@ from interviewer.errors import UserError
 from interviewer.practice import Answer, Practice, Status
 from interviewer.rag.corpus import read_yaml_file
 from interviewer.rag.embeddings import Embedder
+from interviewer.sandbox import without_code
 from interviewer.session import SessionStore
 from interviewer.types import CompanyType, Level, Round, Strict, Transcript
 
@@ -99,7 +100,10 @@ class Responder:
 
     def __init__(self, answers: list[str], embedder: Embedder) -> None:
         self._answers = answers
-        self._vectors = embedder.embed(answers) if answers else np.zeros((0, 384), dtype=np.float32)
+        # Matched on what is said, not on pasted code: a question that hands over code would otherwise draw
+        # whichever answer pastes the most similar code.
+        spoken = [without_code(answer).strip() or answer for answer in answers]
+        self._vectors = embedder.embed(spoken) if answers else np.zeros((0, 384), dtype=np.float32)
         self._embedder = embedder
         self._used = [False] * len(answers)
         self._last_question = ""
@@ -125,7 +129,7 @@ class Responder:
         if not unused:
             return None
         if self._last_question:
-            question = self._embedder.embed([self._last_question])[0]
+            question = self._embedder.embed([without_code(self._last_question).strip() or self._last_question])[0]
             scores = self._vectors[unused] @ question
             best = int(np.argmax(scores))
             if float(scores[best]) >= RELEVANT_ANSWER:

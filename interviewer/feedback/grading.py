@@ -127,7 +127,7 @@ def grade_transcript(
     grades = [_grade_dimension(d, rubric, credited, evidence, signals, policy, quality, target)
               for d in rubric.dimensions]
     if evidence.code is not None:
-        apply_code_run(grades, evidence.code, rubric_rationale(rubric))
+        apply_code_run(grades, evidence.code, rubric.hidden_tests, rubric_rationale(rubric))
     printed = {id(claim) for claim in signals.printed.values()}
     others = [claim for grade in grades for claim in grade.claims if id(claim) not in printed]
     failed = failing_claims(transcript, others, gate)

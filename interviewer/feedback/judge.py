@@ -180,7 +180,7 @@ def _feedback(output: JudgeOutput, transcript: Transcript, rubric: Rubric, detec
         grades.append(DimensionGrade(dimension=dimension.id, name=dimension.name, score=score,
                                      rationale=rationale, claims=claims))
     if run is not None:
-        apply_code_run(grades, run, rubric_rationale(rubric))
+        apply_code_run(grades, run, rubric.hidden_tests, rubric_rationale(rubric))
         total, verified = total + 1, verified + 1  # its quote is the candidate's own def line
     weights = dimension_weights(rubric, company)
     shares = level_shares(grades, weights, strategy_only_dimensions(rubric), detector.policy.attainment)

@@ -13,6 +13,9 @@ ROUND_TITLES = {
     "ml-coding": "ML coding",
     "statistics": "Statistics & experimentation",
     "behavioral": "Behavioral",
+    "coding": "Coding (data structures and algorithms)",
+    "debugging": "Python coding and debugging",
+    "pair-programming": "Pair programming",
 }
 
 

@@ -13,7 +13,7 @@ from langgraph.config import get_stream_writer
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from interviewer.feedback.code_evidence import code_so_far
+from interviewer.feedback.code_evidence import code_so_far, entry_of, run_hidden_tests
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.evidence import candidate_units
 from interviewer.graph.state import InterviewState, turn
@@ -28,7 +28,7 @@ from interviewer.planner import (
     pick_quote,
 )
 from interviewer.rag.index import Snippet
-from interviewer.sandbox import run_code_tests
+from interviewer.sandbox import defines, without_code
 from interviewer.types import CompanyProfile, Feedback, Transcript, Turn
 from interviewer.voice import Scene
 
@@ -170,18 +170,23 @@ def grade(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str
 
 
 def _run_tests(context: InterviewContext, answer: Turn, turns: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """For an ML coding question: when this answer pastes a function, run the candidate's code so far (every
-    answer's definitions, the latest of each winning) against the hidden tests."""
+    """For a question that runs code: when this answer pastes a definition of the entry (a function, class or
+    service app), run the candidate's code so far (every answer's definitions, the latest of each winning)
+    against the hidden tests."""
     question = context.scene.question
-    if question.code is None or answer.role != "candidate" or "def " not in answer.text:
+    entry = entry_of(question)
+    target = context.scene.rubric.hidden_tests
+    if entry is None or target is None or answer.role != "candidate" or not defines(entry, answer.text):
         return None
-    code = code_so_far([t["text"] for t in turns if t["role"] == "candidate"], question.code.entry)
+    code = code_so_far([t["text"] for t in turns if t["role"] == "candidate"], entry)
     if code is None:
         return None
-    report = run_code_tests(code, question.code)
+    report = run_hidden_tests(code, question)
     failures = [r.model_dump() for r in report.results if r.status != "passed"]
+    failures.sort(key=lambda r: r["step"] or 0)
     return {"turn": answer.id, "summary": report.summary(), "passed": report.passed, "total": report.total,
-            "failures": failures}
+            "failures": failures, "steps": [list(counts) for counts in report.step_counts()],
+            "signal": target.signal, "edge_signal": target.edge_signal or target.signal}
 
 
 def _similarity(context: InterviewContext, a: list[str], b: list[str]) -> np.ndarray:
@@ -198,9 +203,10 @@ def _topic_similarity(context: InterviewContext, answer: str, pending: dict[str,
 
 
 def _quote(context: InterviewContext, answer: str, probe_text: str) -> str | None:
-    """The sentence of the last answer closest to the next probe, to refer back to it."""
+    """The sentence of the last answer closest to the next probe, to refer back to it (from what the candidate
+    said, not from code they pasted)."""
     sentences = [u.text for u in candidate_units(Transcript(turns=[
-        Turn(id=1, speaker=CANDIDATE, role="candidate", text=answer)]))]
+        Turn(id=1, speaker=CANDIDATE, role="candidate", text=without_code(answer))]))]
     if not sentences:
         return None
     scores = _similarity(context, sentences, [probe_text])[:, 0]

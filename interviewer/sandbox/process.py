@@ -1,0 +1,172 @@
+"""One run of the sandbox's child program (`runner.py`): start it in a fresh temporary directory, hand it the
+payload, read its records against a wall-clock deadline, stop it, and reap it with its own resource usage.
+
+The CPU time is this child's alone (`os.wait4`), never the whole process's `RUSAGE_CHILDREN`, so runs going on
+at the same time (an eval's concurrent cases) do not charge each other.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+RUNNER = Path(__file__).with_name("runner.py")
+FILE_LIMIT_MB = 16
+"""Largest file the candidate's code may write (inside the temporary directory)."""
+OUTPUT_CAP = 8 * 1024 * 1024
+"""The child's output beyond this is not read (a flood is stopped, not buffered)."""
+_ENV = {"PATH": os.defpath, "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1"}
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How the child ended."""
+
+    returncode: int
+    cpu_seconds: float
+    """User plus system CPU time of this child."""
+    wall_timeout: bool
+    stderr: str
+
+    def killed_by(self, signum: int) -> bool:
+        return self.returncode == -signum
+
+
+class Child:
+    """The child program running on one payload. Use as a context manager: leaving it stops the child."""
+
+    def __init__(self, payload: dict[str, Any], *, wall_limit: float) -> None:
+        self.nonce = secrets.token_hex(8)
+        self._deadline = time.monotonic() + wall_limit
+        self._folder = tempfile.TemporaryDirectory(prefix="interviewer-sandbox-")
+        workdir = self._folder.name
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", str(RUNNER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, cwd=workdir, env={**_ENV, "HOME": workdir, "TMPDIR": workdir},
+            start_new_session=True)
+        self._buffer = b""
+        self._stderr = b""
+        self._read = 0
+        self._open = {"stdout", "stderr"}
+        self._selector = selectors.DefaultSelector()
+        assert self.process.stdout is not None and self.process.stderr is not None
+        for stream, name in ((self.process.stdout, "stdout"), (self.process.stderr, "stderr")):
+            os.set_blocking(stream.fileno(), False)
+            self._selector.register(stream, selectors.EVENT_READ, name)
+        self.wall_timeout = False
+        self._ending: Ending | None = None
+        self._send({**payload, "nonce": self.nonce, "file_limit_mb": FILE_LIMIT_MB})
+
+    def __enter__(self) -> Child:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _send(self, payload: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps(payload).encode("utf-8"))
+            self.process.stdin.close()
+        except BrokenPipeError:  # the child died before reading: its ending says why
+            pass
+
+    def records(self, *, until: float | None = None) -> list[dict[str, Any]]:
+        """Records the child reports until it closes its output (or `until`, a monotonic time, or the wall
+        deadline, whichever comes first). Lines without the nonce are ignored."""
+        stop = min(self._deadline, until) if until is not None else self._deadline
+        records: list[dict[str, Any]] = []
+        while self._open:
+            records += self._complete_lines()
+            left = stop - time.monotonic()
+            if left <= 0:
+                self.wall_timeout = stop == self._deadline
+                break
+            for key, _ in self._selector.select(timeout=left):
+                self._read_from(key.fileobj, key.data)
+        return records + self._complete_lines()
+
+    def next_record(self, *, until: float) -> dict[str, Any] | None:
+        """The next record, or None when the child ends or the time runs out first."""
+        stop = min(self._deadline, until)
+        while True:
+            found = self._complete_lines(limit=1)
+            if found:
+                return found[0]
+            left = stop - time.monotonic()
+            if not self._open or left <= 0:
+                self.wall_timeout = self.wall_timeout or (left <= 0 and stop == self._deadline)
+                return None
+            for key, _ in self._selector.select(timeout=left):
+                self._read_from(key.fileobj, key.data)
+
+    def drain(self) -> list[dict[str, Any]]:
+        """The records already written, without waiting for more (the app's exception is reported before its
+        error response is sent, so it is here once the response has been read)."""
+        if self._open:
+            for key, _ in self._selector.select(timeout=0):
+                self._read_from(key.fileobj, key.data)
+        return self._complete_lines()
+
+    def _read_from(self, stream: Any, name: str) -> None:
+        try:
+            chunk = os.read(stream.fileno(), 65536)
+        except BlockingIOError:
+            return
+        if not chunk or self._read > OUTPUT_CAP:
+            self._selector.unregister(stream)
+            self._open.discard(name)
+            return
+        self._read += len(chunk)
+        if name == "stdout":
+            self._buffer += chunk
+        else:
+            self._stderr = (self._stderr + chunk)[-4096:]
+
+    def _complete_lines(self, limit: int | None = None) -> list[dict[str, Any]]:
+        records: list[dict[str, Any]] = []
+        while b"\n" in self._buffer and (limit is None or len(records) < limit):
+            line, self._buffer = self._buffer.split(b"\n", 1)
+            text = line.decode("utf-8", "replace")
+            if not text.startswith(self.nonce):
+                continue
+            try:
+                record = json.loads(text[len(self.nonce):])
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+        return records
+
+    def stop(self) -> Ending:
+        """Kill the child's process group and reap it with its resource usage."""
+        if self._ending is not None:
+            return self._ending
+        try:  # also when its output is closed: the candidate's code may have closed it and kept running
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        _, status, usage = os.wait4(self.process.pid, 0)
+        self.process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+        self._selector.close()
+        self._folder.cleanup()
+        self._ending = Ending(returncode=self.process.returncode, cpu_seconds=usage.ru_utime + usage.ru_stime,
+                              wall_timeout=self.wall_timeout, stderr=self._stderr.decode("utf-8", "replace"))
+        return self._ending
+
+    def alive(self) -> bool:
+        return bool(self._open)
