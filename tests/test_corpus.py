@@ -31,6 +31,15 @@ def test_thought_process_signals_belong_to_every_communication_dimension(catalog
         assert communication.signals[: len(SHARED)] == SHARED, rubric.round
 
 
+def test_absence_texts_only_say_what_was_never_shown(catalog: Catalog) -> None:
+    """A signal's `missing` completes "The candidate ..." in an absence claim, which the checker holds against every
+    candidate turn: it may say what never happened, never accuse ("attributed problems to others")."""
+    openers = ("never ", "did not ", "gave no ", "had no ", "named no ", "made no ", "showed no ", "asked no ",
+               "stated no ", "offered no ", "wrote no ", "set no ", "put no ")
+    texts = {s.id: s.missing for rubric in catalog.rubrics.values() for s in rubric.signals.values()}
+    assert [sid for sid, text in texts.items() if not text.startswith(openers)] == []
+
+
 def test_system_design_has_the_named_dimensions(catalog: Catalog) -> None:
     ids = [d.id for d in catalog.rubric(Round.SYSTEM_DESIGN).dimensions]
     assert ids == ["problem-framing", "estimation", "high-level-design", "deep-dive", "scale-bottlenecks",

@@ -12,6 +12,7 @@ import numpy as np
 import yaml
 
 from interviewer.feedback.evidence import Unit, candidate_units
+from interviewer.feedback.speech import disfluency
 from interviewer.feedback.structure import HINT_IS_THE_SIGNAL, OCCASIONS, STRUCTURAL
 from interviewer.rag.embeddings import Embedder
 from interviewer.types import Rubric, Strict, Transcript
@@ -236,7 +237,7 @@ class SignalDetector:
                 result.shown = True
                 result.best = max(result.best, policy.detect_threshold)
                 result.support = [(unit, policy.detect_threshold) for unit in found]
-                result.quotes = list(result.support)
+                result.quotes = sorted(result.support, key=lambda pair: disfluency(pair[0].text))
                 result.hint_only = signal_id not in HINT_IS_THE_SIGNAL and all(unit.after_hint for unit in found)
         interviewer_texts = [" ".join(t.text.split()[:INTERVIEWER_WORDS]) for t in transcript.turns
                              if t.role == "interviewer"]

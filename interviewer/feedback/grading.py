@@ -29,7 +29,6 @@ from interviewer.feedback.detector import (
 from interviewer.feedback.evidence import reported
 from interviewer.feedback.injection import find_injections, flags_for
 from interviewer.feedback.levels import (
-    LevelShares,
     dimension_weights,
     estimate_level,
     level_shares,
@@ -59,6 +58,7 @@ from interviewer.types import (
     Rubric,
     Signal,
     Transcript,
+    Verdict,
     Verification,
 )
 
@@ -141,14 +141,15 @@ def grade_transcript(
     weights = dimension_weights(rubric, company)
     shares = level_shares(grades, weights, strategy_only_dimensions(rubric), policy.attainment)
     estimate = estimate_level(shares, policy)
+    verdict = verdict_for(shares, target, policy)
     strengths, improvements = select_claims(grades, weights)
     return Feedback(
         round=rubric.round,
         target_level=target,
         company=company.company if company else None,
-        verdict=verdict_for(shares, target, policy),
+        verdict=verdict,
         level_estimate=estimate,
-        summary=summary_text(grades, shares, estimate, target),
+        summary=summary_text(grades, estimate, target, verdict),
         dimensions=grades,
         strengths=strengths,
         improvements=improvements,
@@ -362,18 +363,22 @@ def _improvement_rank(claim: Claim) -> int:
     return 1 if claim.kind == "absence" else 2
 
 
-def summary_text(grades: list[DimensionGrade], shares: LevelShares, estimate: Level, target: Level) -> str:
+def summary_text(grades: list[DimensionGrade], estimate: Level, target: Level, verdict: Verdict) -> str:
+    """For example: "Estimated L5: the evidence meets the L4/L5 execution bar but not the L6+ strategy bar. At the
+    L6 target: lean no hire. Of 9 graded dimensions, ..." """
     graded = [g for g in grades if g.score is not None]
     at_exec = sum(1 for g in graded if (g.score or 0) >= 3)
     at_strat = sum(1 for g in graded if g.score == 4)
-    bar = "L6+ strategy" if estimate.rank >= 6 else ("L4/L5 execution" if estimate.rank == 5 else "")
-    met = f"The evidence meets the {estimate.value} bar ({bar} bar)" if bar else \
-        "The evidence does not reach the L5 execution bar"
-    relation = "at or above" if estimate.rank >= target.rank else "below"
+    if estimate.rank >= 6:
+        met = "the evidence meets the L6+ strategy bar"
+    elif estimate.rank == 5:
+        met = "the evidence meets the L4/L5 execution bar but not the L6+ strategy bar"
+    else:
+        met = "the evidence does not reach the L5 execution bar"
     insufficient = len(grades) - len(graded)
     tail = f"; {insufficient} without enough evidence" if insufficient else ""
-    return (f"{met}, {relation} the {target.value} target. Of {len(graded)} graded dimensions, {at_exec} meet "
-            f"the execution bar and {at_strat} the strategy bar{tail}.")
+    return (f"Estimated {estimate.value}: {met}. At the {target.value} target: {verdict}. Of {len(graded)} graded "
+            f"dimensions, {at_exec} meet the execution bar and {at_strat} the strategy bar{tail}.")
 
 
 def next_level_items(rubric: Rubric, detection: Detection, estimate: Level, weights: dict[str, float],

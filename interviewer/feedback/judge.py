@@ -185,11 +185,12 @@ def _feedback(output: JudgeOutput, transcript: Transcript, rubric: Rubric, detec
     weights = dimension_weights(rubric, company)
     shares = level_shares(grades, weights, strategy_only_dimensions(rubric), detector.policy.attainment)
     estimate = estimate_level(shares, detector.policy)
+    verdict = verdict_for(shares, target, detector.policy)
     strengths, improvements = select_claims(grades, weights)
     return Feedback(
         round=rubric.round, target_level=target, company=company.company if company else None,
-        verdict=verdict_for(shares, target, detector.policy), level_estimate=estimate,
-        summary=f"{summary_text(grades, shares, estimate, target)} {output.summary}".strip(),
+        verdict=verdict, level_estimate=estimate,
+        summary=f"{summary_text(grades, estimate, target, verdict)} {output.summary}".strip(),
         dimensions=grades, strengths=strengths, improvements=improvements,
         next_level=output.next_level[:5] or next_level_items(rubric, detection, estimate, weights),
         hints_taken=sum(1 for turn in transcript.turns if turn.hint), flags=flags, grader=grader,
