@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from interviewer.feedback.code_evidence import apply_code_run, latest_code_run
+from interviewer.feedback.concept_evidence import apply_concept_check, concept_check
 from interviewer.feedback.detector import Detection, GradingPolicy, SignalDetector, SignalResult
 from interviewer.feedback.evidence import reported, verify_claim
 from interviewer.feedback.injection import find_injections, flags_for
@@ -66,6 +67,8 @@ def grade_transcript(
     grades = [_grade_dimension(d, rubric, detection, policy, target) for d in rubric.dimensions]
     if question is not None and (run := latest_code_run(transcript, question)) is not None:
         apply_code_run(grades, run, rubric_rationale(rubric))
+    if (concepts := concept_check(transcript, question, detector.embedder)) is not None:
+        apply_concept_check(grades, concepts, transcript, rubric_rationale(rubric))
     total = verified = 0
     for grade in grades:
         total += len(grade.claims)

@@ -12,6 +12,7 @@ ROUND_TITLES = {
     "ml-coding": "ML coding",
     "statistics": "Statistics & experimentation",
     "behavioral": "Behavioral",
+    "ml-fundamentals": "ML fundamentals",
 }
 
 
