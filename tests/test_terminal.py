@@ -45,3 +45,37 @@ def test_a_round_in_a_real_terminal(tmp_path: Path, models: Path, prebuilt_index
     assert answers == ["How many new links per month do we expect?", diagram]
     assert (folder / "feedback.md").read_text().startswith("# Feedback: System design, target L5, product")
     assert (home / "history").exists()
+
+
+def test_a_diagram_in_a_real_terminal(tmp_path: Path, models: Path, prebuilt_index: Path) -> None:
+    """A mistyped /diagram path is one line and the typed command comes back in the box to fix; the fixed one
+    attaches the diagram, and the component nobody explained gets a question."""
+    home = make_home(tmp_path / "home", models, prebuilt_index)
+    (tmp_path / "design.mmd").write_text("flowchart LR\n  client([Browser]) --> api[URL service]\n"
+                                         "  api --> store[(Key-value store)]\n  api --> limiter[Rate limiter]\n")
+    env = {**cli_env(home), "PROMPT_TOOLKIT_NO_CPR": "1"}
+    child = pexpect.spawn(sys.executable, ["-m", "interviewer", "practice", "--round", "system-design",
+                                           "--level", "L5", "--company", "startup", "--question", "sd-url-shortener"],
+                          env=env, encoding="utf-8", timeout=60, dimensions=(40, 200), cwd=str(tmp_path))
+    try:
+        child.expect("link-shortening service")
+        child.expect("›")
+        child.sendline("The URL service writes each code to a key-value store and reads it back on redirect.")
+        child.expect("Maya:")
+        child.expect("›")
+        child.send("/diagram desing.mmd\r")
+        child.expect("desing.mmd: no such file. Your answer is back in the box")
+        child.expect("/diagram desing.mmd")  # the typed command is back in the box
+        child.send("\x15/diagram design.mmd\r")  # Ctrl-U clears the line
+        child.expect("Attached design.mmd, Mermaid flowchart, 4 components, 3 connections.")
+        child.expect("Your diagram has a box for Rate limiter that we haven.t talked about yet.")
+        child.expect("›")
+        child.send("/end\r")
+        child.expect("Transcript and feedback saved in")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    folder = next(p for p in (home / "sessions").iterdir() if p.is_dir())
+    answers = [t["text"] for t in json.loads((folder / "transcript.json").read_text())["turns"]
+               if t["role"] == "candidate"]
+    assert len(answers) == 2 and answers[1].startswith("[Diagram: design.mmd, Mermaid flowchart, 4 components")

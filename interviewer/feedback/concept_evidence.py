@@ -150,6 +150,10 @@ class ConceptMatcher:
         self._vectors: NDArray[np.float32] | None = None
         self._clause_vectors: NDArray[np.float32] | None = None
 
+    def warm(self) -> None:
+        """Embed the anchors now (off the hot path), not on the first answer."""
+        self.scores(["warm up"])
+
     def _add(self, texts: list[str]) -> list[int]:
         start = len(self._anchors)
         self._anchors.extend(texts)
@@ -253,6 +257,23 @@ def concept_check(transcript: Transcript, question: Question | None, embedder: E
     if question is None or question.concepts is None:
         return None
     return ConceptMatcher(question.concepts, embedder).check(candidate_units(transcript))
+
+
+def without_misconceptions(transcript: Transcript, check: ConceptCheck | None) -> Transcript:
+    """The transcript with each sentence that voices a misconception cut out (a line break in its place, so no
+    evidence unit spans the cut): a wrong statement about inference is no evidence of knowing what changes there."""
+    if check is None or not check.heard:
+        return transcript
+    cuts: dict[int, list[Unit]] = {}
+    for item in check.heard:
+        cuts.setdefault(item.unit.turn_id, []).append(item.unit)
+    turns = []
+    for turn in transcript.turns:
+        text = turn.text
+        for unit in sorted(cuts.get(turn.id, []), key=lambda u: -u.start):
+            text = text[:unit.start] + "\n" + text[unit.end:]
+        turns.append(turn.model_copy(update={"text": text}) if text != turn.text else turn)
+    return transcript.model_copy(update={"turns": turns})
 
 
 def _label(identifier: str) -> str:

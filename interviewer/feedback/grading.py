@@ -11,8 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from interviewer.feedback.code_evidence import apply_code_run, latest_code_run
-from interviewer.feedback.concept_evidence import apply_concept_check, concept_check
+from interviewer.feedback.concept_evidence import apply_concept_check, concept_check, without_misconceptions
 from interviewer.feedback.detector import Detection, GradingPolicy, SignalDetector, SignalResult
+from interviewer.feedback.diagram_evidence import apply_diagram_evidence
 from interviewer.feedback.evidence import reported, verify_claim
 from interviewer.feedback.injection import find_injections, flags_for
 from interviewer.types import (
@@ -62,13 +63,15 @@ def grade_transcript(
     """Grade `transcript`; a `detection` already made for it and a `policy` other than the detector's
     may be given (the calibration reuses one detection across many policies). For an ML coding `question`,
     the candidate's last code is run against its hidden tests and the results become evidence."""
-    detection = detection or detector.detect(transcript)
+    concepts = concept_check(transcript, question, detector.embedder)
+    detection = detection or detector.detect(without_misconceptions(transcript, concepts))
     policy = policy or detector.policy
     grades = [_grade_dimension(d, rubric, detection, policy, target) for d in rubric.dimensions]
     if question is not None and (run := latest_code_run(transcript, question)) is not None:
         apply_code_run(grades, run, rubric_rationale(rubric))
-    if (concepts := concept_check(transcript, question, detector.embedder)) is not None:
+    if concepts is not None:
         apply_concept_check(grades, concepts, transcript, rubric_rationale(rubric))
+    apply_diagram_evidence(grades, transcript, rubric.round)
     total = verified = 0
     for grade in grades:
         total += len(grade.claims)

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from interviewer.feedback.code_evidence import CodeRun, apply_code_run, latest_code_run
 from interviewer.feedback.concept_evidence import ConceptCheck, apply_concept_check, concept_check
 from interviewer.feedback.detector import Detection, SignalDetector
+from interviewer.feedback.diagram_evidence import apply_diagram_evidence
 from interviewer.feedback.evidence import quote_in_turn
 from interviewer.feedback.grading import (
     dimension_weights,
@@ -190,6 +191,8 @@ def _feedback(output: JudgeOutput, transcript: Transcript, rubric: Rubric, detec
     if concepts is not None:
         added = apply_concept_check(grades, concepts, transcript, rubric_rationale(rubric))
         total, verified = total + added, verified + added  # verified verbatim as they are added
+    added = apply_diagram_evidence(grades, transcript, rubric.round)
+    total, verified = total + added, verified + added
     weights = dimension_weights(rubric, company)
     shares = level_shares(grades, weights, strategy_only_dimensions(rubric))
     estimate = estimate_level(shares, detector.policy)
