@@ -18,8 +18,7 @@ HELP = """Commands:
   /hint   a nudge (recorded as a hint and weighed in the feedback)
   /skip   skip this question
   /end    finish now and get feedback
-  /diagram FILE   attach an architecture diagram (a Mermaid flowchart or an Excalidraw export; design rounds):
-          on a line of its own, alone or below your answer
+  /diagram FILE  attach a diagram (Mermaid flowchart or Excalidraw export) below your answer; design rounds
   /quit   save and leave (continue later with 'interviewer resume')
   /help   this list
 Enter sends your answer; Esc-Enter (or Alt-Enter) starts a new line; a pasted block stays one answer."""

@@ -126,3 +126,20 @@ def test_phrases_fill_their_placeholders() -> None:
         assert options, kind
         for option in options:
             option.format(**values)
+
+
+def test_ml_fundamentals_questions_carry_key_points_misconceptions_and_probes(catalog: Catalog) -> None:
+    questions = catalog.questions_for(Round.ML_FUNDAMENTALS)
+    assert len(questions) >= 12
+    for question in questions:
+        assert question.concepts is not None, question.id
+        assert len(question.concepts.key_points) >= 5 and len(question.concepts.misconceptions) >= 3, question.id
+        assert len(question.probes) >= 8 and len({p.signal for p in question.probes}) >= 6, question.id
+        assert question.facts, question.id
+        for item in question.concepts.misconceptions:
+            assert "?" in item.challenge, (question.id, item.id)  # a question the candidate must answer
+    samples = catalog.samples_for(Round.ML_FUNDAMENTALS)
+    assert {s.level for s in samples} >= {Level.L4, Level.L5, Level.L6}
+    for sample in samples:
+        words = sum(len(turn.text.split()) for turn in sample.transcript.turns)
+        assert words >= 900, (sample.id, words)
