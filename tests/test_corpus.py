@@ -143,3 +143,13 @@ def test_ml_fundamentals_questions_carry_key_points_misconceptions_and_probes(ca
     for sample in samples:
         words = sum(len(turn.text.split()) for turn in sample.transcript.turns)
         assert words >= 900, (sample.id, words)
+
+
+@pytest.mark.parametrize("round_", list(Round))
+def test_every_round_has_a_bank_of_at_least_twelve_questions(catalog: Catalog, round_: Round) -> None:
+    questions = catalog.questions_for(round_)
+    assert len(questions) >= 12, (round_, len(questions))
+    for question in questions:
+        assert len(question.probes) >= 7 and len({p.signal for p in question.probes}) >= 6, question.id
+        assert len(question.facts) >= 5, question.id
+        assert question.prompt.strip() and question.ambiguous_prompt.strip()
