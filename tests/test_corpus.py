@@ -92,6 +92,9 @@ def _broken_copy(tmp_path: Path, relative: str, old: str, new: str) -> Path:
         ("transcripts/system-design/sd-l5-rate-limiter.md", "level: L5", "level: L9", "level"),
         ("rubrics/system-design.md", "bar: strategy", "bar: heroic", "bar"),
         ("companies/faang.md", "estimation:", "estimations:", "unknown system-design dimensions"),
+        ("questions/ml-fundamentals/mlf-batch-norm.md", "      contrast: running-stats-at-inference",
+         "      contrast: nowhere", "names unknown key point nowhere"),
+        ("questions/ml-fundamentals/mlf-batch-norm.md", "concepts:\n", "concepts_gone:\n", "Extra inputs"),
     ],
 )
 def test_a_typo_in_the_corpus_fails_loudly(tmp_path: Path, relative: str, old: str, new: str,
