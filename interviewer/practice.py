@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from interviewer.catalog import Catalog, load_persona, load_phrases
 from interviewer.config import Settings
 from interviewer.errors import UserError
-from interviewer.feedback.concept_evidence import ConceptMatcher
+from interviewer.feedback.concept_match import ConceptMatcher
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.render import ROUND_TITLES
 from interviewer.feedback.replay import grade

@@ -5,7 +5,8 @@ from pathlib import Path
 import yaml
 
 from interviewer.catalog import Catalog
-from interviewer.feedback.concept_evidence import ConceptMatcher, clauses, concept_check
+from interviewer.feedback.concept_evidence import concept_check
+from interviewer.feedback.concept_match import ConceptMatcher, clauses
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.evidence import Unit, candidate_units
 from interviewer.feedback.grading import grade_transcript

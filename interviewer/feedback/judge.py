@@ -15,7 +15,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from interviewer.feedback.code_evidence import CodeRun, apply_code_run, latest_code_run
-from interviewer.feedback.concept_evidence import ConceptCheck, apply_concept_check, concept_check
+from interviewer.feedback.concept_evidence import apply_concept_check, concept_check
+from interviewer.feedback.concept_match import ConceptCheck
 from interviewer.feedback.detector import Detection, SignalDetector
 from interviewer.feedback.diagram_evidence import apply_diagram_evidence
 from interviewer.feedback.evidence import quote_in_turn

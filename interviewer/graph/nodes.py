@@ -16,7 +16,7 @@ from langgraph.types import interrupt
 from interviewer.artefact_probes import artefact_probe
 from interviewer.diagram import diagram_in
 from interviewer.feedback.code_evidence import code_so_far
-from interviewer.feedback.concept_evidence import ConceptMatcher
+from interviewer.feedback.concept_match import ConceptMatcher
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.evidence import candidate_units
 from interviewer.graph.state import InterviewState, turn
