@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from interviewer.catalog import Catalog, load_persona, load_phrases
 from interviewer.config import Settings
 from interviewer.errors import UserError
+from interviewer.feedback.concept_match import ConceptMatcher
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.render import ROUND_TITLES
 from interviewer.feedback.replay import grade
@@ -52,6 +53,8 @@ class Status:
     total_left: float
     table: list[tuple[str, float, float]]
     """Per phase: name, budget and seconds left (the current and later phases)."""
+    round: str = ""
+    """The round's id (`system-design`), for commands that only some rounds take (/diagram)."""
 
 
 class Conversation(Protocol):
@@ -162,6 +165,9 @@ class Engine:
         embedder.embed([probe.text for phase in scene.phases
                         for probe in phase_probes(scene.question, scene.rubric, phase.id, scene.signal_phases)])
         company = catalog.companies.get(scene.company) if scene.company else None
+        concepts = ConceptMatcher(scene.question.concepts, embedder) if scene.question.concepts else None
+        if concepts is not None:
+            concepts.warm()
 
         def grade_round(transcript: Transcript) -> Feedback:
             return grade(transcript, scene.rubric, detector, target=scene.level, company=company, model=model,
@@ -169,7 +175,7 @@ class Engine:
 
         voice: ModelVoice | OfflineVoice = ModelVoice(model) if model is not None else OfflineVoice()
         self.context = InterviewContext(scene=scene, detector=detector, retriever=retriever, grade=grade_round,
-                                        voice=voice, company=company)
+                                        voice=voice, company=company, concepts=concepts)
         self.model = model
         self.retriever = retriever
         self.session = session
@@ -243,7 +249,8 @@ class Engine:
             left = budgets[index] - used if index == phase else (budgets[index] if index > phase else 0.0)
             table.append((item.name, budgets[index], max(left, 0.0)))
         return Status(ROUND_TITLES[scene.question.round.value], scene.level.value, scene.phases[phase].name,
-                      phase + 1, len(scene.phases), budgets[phase] - used, sum(budgets) - clock, table)
+                      phase + 1, len(scene.phases), budgets[phase] - used, sum(budgets) - clock, table,
+                      round=scene.question.round.value)
 
     def close(self) -> None:
         self.retriever.close()

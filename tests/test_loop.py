@@ -213,3 +213,17 @@ def test_without_a_date_only_the_ranking_is_shown() -> None:
     assert "1. Statistics and experimentation (statistics)" in text
     assert "L5 execution bar: Pick the right test" in text
     assert "Add --date YYYY-MM-DD" in text and "interviewer practice" not in text
+
+
+def test_ml_fundamentals_is_weighed_by_role_and_company() -> None:
+    """Google-style and AI-lab loops probe theory depth hardest; product companies least."""
+    def weight(role: str, company: str) -> float:
+        return dict(rank_rounds(role, company))[Round.ML_FUNDAMENTALS]
+
+    assert weight("ml-engineer", "ai-first") == 2.6 and weight("ml-engineer", "faang") == 2.4
+    assert weight("ml-engineer", "product") == 1.6
+    assert all(Round.ML_FUNDAMENTALS in dict(rank_rounds(role, "faang")) for role in JobRole)
+    text = render_loop("ml-engineer", "ai-first", "L6", TODAY + timedelta(days=20), TODAY)
+    assert "ML fundamentals (ml-fundamentals), weight 2.6, important" in text
+    assert "L6 strategy bar: Derive results instead of reciting them" in text
+    assert "interviewer practice --round ml-fundamentals --level L6 --company ai-first" in text

@@ -257,3 +257,70 @@ def test_resume_logs_the_question_it_shows_again(home: Path) -> None:
                              text=True, env=cli_env(home), timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     assert log.read_text().splitlines() == lines
+
+
+DIAGRAM = """flowchart LR
+  client([Mobile client]) --> gw[API gateway]
+  gw --> svc[Shortener service]
+  svc --> cache[(Redis cache)]
+  svc --> db[(Postgres)]
+  svc --> scanner[Abuse scanner]
+"""
+
+
+def test_a_diagram_component_nobody_explained_draws_a_question(home: Path, tmp_path: Path) -> None:
+    """The seed's architecture round: the candidate attaches a Mermaid diagram; the box never mentioned in words
+    gets a question, the diagram stays in the transcript and is evidence in the feedback; a bad file is one line
+    and the round goes on."""
+    (tmp_path / "design.mmd").write_text(DIAGRAM)
+    answers = tmp_path / "answers.txt"
+    answers.write_text(
+        "Is it read-heavy? I'll assume a hundred reads per write and 100 million new links a month.\n\n"
+        f"/diagram {tmp_path / 'missing.mmd'}\n\n"
+        "The client calls the API gateway, which routes to the shortener service. It stores the mapping in "
+        "Postgres and keeps hot links in a Redis cache, so most redirects never reach the database.\n"
+        f"/diagram {tmp_path / 'design.mmd'}\n\n"
+        "It checks each new long URL against a list of known phishing domains before a code is handed out.\n\n"
+        "/end\n")
+    result = practice(home, "--round", "system-design", "--level", "L5", "--question", "sd-url-shortener",
+                      "--answers", str(answers))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"[{tmp_path / 'missing.mmd'}: no such file; the round goes on without the diagram]" in out
+    assert "[Diagram: design.mmd, Mermaid flowchart, 6 components, 5 connections]" in out
+    assert "Your diagram has a box for Abuse scanner that we haven't talked about yet." in out
+    folder = sessions_in(home)[0]
+    turns = json.loads((folder / "transcript.json").read_text())["turns"]
+    drawn = next(t for t in turns if "[Diagram: design.mmd" in t["text"])
+    assert drawn["role"] == "candidate" and drawn["text"].startswith("The client calls the API gateway")
+    asked = next(t for t in turns if "Abuse scanner that we haven't" in t["text"])
+    assert asked["role"] == "interviewer" and asked["id"] == drawn["id"] + 1
+    feedback = json.loads((folder / "feedback.json").read_text())
+    design = next(d for d in feedback["dimensions"] if d["dimension"] == "high-level-design")
+    claim = next(c for c in design["claims"] if c["text"].startswith("Drew the design as a diagram"))
+    assert claim["verified"] and claim["evidence"][0]["turn_id"] == drawn["id"]
+    assert claim["evidence"][0]["quote"] in drawn["text"]
+
+
+def test_ml_fundamentals_challenges_a_misconception_and_credits_the_correction(home: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.txt"
+    wrong = ("At inference it works the same way, it just computes the mean and variance of whatever test batch "
+             "comes in.")
+    answers.write_text(
+        "Batch norm subtracts the mini-batch mean of each channel, divides by the mini-batch standard deviation, "
+        "and then applies a learned gamma and beta.\n\n"
+        f"{wrong}\n\n"
+        "With a batch of one the variance is zero, so that can't be right. Let me correct that: in eval mode it "
+        "uses the running mean and variance accumulated during training.\n\n/end\n")
+    result = practice(home, "--round", "ml-fundamentals", "--level", "L5", "--question", "mlf-batch-norm",
+                      "--answers", str(answers))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Ines: Hi, I'm Ines, a research engineer")
+    assert "Suppose a request arrives alone, a batch of one." in out
+    challenge = out[out.index(wrong) + len(wrong):]
+    assert challenge.index("Suppose a request arrives alone") < challenge.index("Candidate:")  # the very next turn
+    feedback = json.loads((sessions_in(home)[0] / "feedback.json").read_text())
+    accuracy = next(d for d in feedback["dimensions"] if d["dimension"] == "conceptual-accuracy")
+    corrected = next(c for c in accuracy["claims"] if c["text"].startswith("Corrected a misconception"))
+    assert corrected["verified"] and corrected["evidence"][0]["quote"] == wrong

@@ -20,12 +20,10 @@ from interviewer.feedback.answer_quality import (
     reading_claims,
 )
 from interviewer.feedback.code_evidence import CodeRun, apply_code_run, best_code_run
-from interviewer.feedback.detector import (
-    Detection,
-    GradingPolicy,
-    SignalDetector,
-    SignalResult,
-)
+from interviewer.feedback.concept_evidence import apply_concept_check, concept_check, without_misconceptions
+from interviewer.feedback.concept_match import ConceptCheck
+from interviewer.feedback.detector import Detection, GradingPolicy, SignalDetector, SignalResult
+from interviewer.feedback.diagram_evidence import apply_diagram_evidence
 from interviewer.feedback.evidence import reported
 from interviewer.feedback.injection import find_injections, flags_for
 from interviewer.feedback.levels import (
@@ -80,17 +78,21 @@ class GradingEvidence:
     asked: dict[str, list[int]]
     """Per dimension with `asked_by` questions, the exchanges that asked about it."""
     code: CodeRun | None = None
+    concepts: ConceptCheck | None = None
+    """ML fundamentals: the key points made and the misconceptions voiced (feedback/concept_match.py)."""
     not_applicable: frozenset[str] = frozenset()
     """Signals the question gives no occasion for: graded only if shown anyway."""
 
 
 def gather_evidence(transcript: Transcript, rubric: Rubric, detector: SignalDetector, *,
                     question: Question | None = None, detection: Detection | None = None) -> GradingEvidence:
-    detection = detection or detector.detect(transcript)
+    """Sentences that voice a misconception are kept out of the signal detector (they are evidence against)."""
+    concepts = concept_check(transcript, question, detector.embedder)
+    detection = detection or detector.detect(without_misconceptions(transcript, concepts))
     speech = SpeechReader(detector.embedder).read(transcript, detection.units)
     asked = asked_dimensions(speech.exchanges, rubric, detector.embedder, speech.small_talk)
     code = best_code_run(transcript, question) if question is not None else None
-    return GradingEvidence(detection=detection, speech=speech, asked=asked, code=code,
+    return GradingEvidence(detection=detection, speech=speech, asked=asked, code=code, concepts=concepts,
                            not_applicable=frozenset(question.not_applicable if question else ()))
 
 
@@ -128,6 +130,9 @@ def grade_transcript(
               for d in rubric.dimensions]
     if evidence.code is not None:
         apply_code_run(grades, evidence.code, rubric.hidden_tests, rubric_rationale(rubric))
+    if evidence.concepts is not None:
+        apply_concept_check(grades, evidence.concepts, transcript, rubric_rationale(rubric))
+    apply_diagram_evidence(grades, transcript, rubric.round)
     printed = {id(claim) for claim in signals.printed.values()}
     others = [claim for grade in grades for claim in grade.claims if id(claim) not in printed]
     failed = failing_claims(transcript, others, gate)
