@@ -133,6 +133,8 @@ def grade_transcript(
     if evidence.concepts is not None:
         apply_concept_check(grades, evidence.concepts, transcript, rubric_rationale(rubric))
     apply_diagram_evidence(grades, transcript, rubric.round)
+    for grade in grades:  # code runs, key points and diagrams may have moved a grade: its judgment follows it
+        _restate_grade(grade)
     printed = {id(claim) for claim in signals.printed.values()}
     others = [claim for grade in grades for claim in grade.claims if id(claim) not in printed]
     failed = failing_claims(transcript, others, gate)
@@ -345,6 +347,19 @@ def _judgment(dimension: Dimension, score: int, observations: list[Claim]) -> Cl
     evidence = [claim.evidence[0] for claim in observations][:3]
     return Claim(text=f"{dimension.name}: {SCORE_WORDS[score]}", dimension=dimension.id,
                  polarity="strength" if score >= 3 else "improvement", kind="judgment", evidence=evidence)
+
+
+def _restate_grade(grade: DimensionGrade) -> None:
+    """The grade claim says the dimension's final score (none when the dimension ends ungraded)."""
+    claims = []
+    for claim in grade.claims:
+        if is_grade_claim(claim):
+            if grade.score is None:
+                continue
+            claim = claim.model_copy(update={"text": f"{grade.name}: {SCORE_WORDS[grade.score]}",
+                                             "polarity": "strength" if grade.score >= 3 else "improvement"})
+        claims.append(claim)
+    grade.claims = claims
 
 
 # --- claims and text ----------------------------------------------------------------------------
