@@ -45,6 +45,8 @@ def index() -> None:
         report = corpus_index.build(progress=update)
         catalog = load_catalog(get_settings().corpus)
         embed_all_anchors(list(catalog.rubrics.values()), corpus_index.embedder)
+    if report.repaired:
+        click.echo(f"The index was damaged ({report.repaired}) and has been rebuilt.")
     if report.changed:
         click.echo(f"Index updated: {report.added} added, {report.updated} updated, {report.removed} removed, "
                    f"{report.unchanged} unchanged ({report.seconds:.1f} s) in {corpus_index.folder}")
@@ -93,10 +95,10 @@ def replay(
         embedder=default_embedder(), model=language_model,
     )
     text = render.to_json(feedback) if fmt == "json" else render.to_markdown(feedback)
-    if out is not None:
-        _write(out, text)
     click.echo(text, nl=False)
     _report_usage(language_model)
+    if out is not None:
+        _write(out, text)
 
 
 @cli.command()
@@ -210,20 +212,30 @@ def sessions() -> None:
 
 def _conversation(answers: Path | None):  # type: ignore[no-untyped-def]
     """The terminal when there is one and no answers file; else answers from the file or stdin."""
-    from interviewer.conversation import ScriptConversation, split_answers
+    from interviewer.conversation import ScriptConversation
 
     if answers is not None:
         try:
             text = answers.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise UserError(f"cannot read answers file {answers}: {error}") from None
-        return ScriptConversation(split_answers(text))
+        return ScriptConversation(_some_answers(text, f"the answers file {answers}"))
     if not sys.stdin.isatty():
-        return ScriptConversation(split_answers(sys.stdin.read()))
+        return ScriptConversation(_some_answers(sys.stdin.read(), "standard input"))
     from interviewer.config import get_settings
     from interviewer.terminal import TerminalConversation
 
     return TerminalConversation(get_settings().home / "history")
+
+
+def _some_answers(text: str, where: str) -> list[str]:
+    """The answers in `text`; none at all is a UserError (a round with no answer would be graded as sat)."""
+    from interviewer.conversation import split_answers
+
+    answers = split_answers(text)
+    if not answers:
+        raise UserError(f"{where} holds no answers (write answers separated by blank lines, or /end)")
+    return answers
 
 
 def _finish(run, conversation) -> None:  # type: ignore[no-untyped-def]
@@ -304,9 +316,9 @@ def faithfulness(transcript_path: Path, feedback_path: Path, interviewer_name: s
     backend, embedder = _backend(model, base_url)
     report = check_feedback(transcript, feedback_text, backend, embedder=embedder)
     text = render_report(report, "json" if fmt == "json" else "md")
+    click.echo(text, nl=False)
     if out is not None:
         _write(out, text)
-    click.echo(text, nl=False)
 
 
 @eval_group.command()
@@ -324,9 +336,9 @@ def consistency(file: Path, limit: int | None, fmt: str, out: Path | None, model
     records = load_records(file, limit)
     backend, embedder = _backend(model, base_url)
     text = render(score_records(records, backend, embedder), fmt)
+    click.echo(text, nl=False)
     if out is not None:
         _write(out, text)
-    click.echo(text, nl=False)
 
 
 @eval_group.command(name="run")
@@ -364,8 +376,8 @@ def eval_run(suite_path: Path, prompts: tuple[str, ...], model: str | None, base
                         concurrency, progress)
         result = runner.run(suite, versions)
     folder = out or runs.run_folder(settings.home / "evals", suite.name)
-    runs.save_run(result, folder)
     click.echo(render_markdown(result.model_dump() | {"cases": []}), nl=False)
+    runs.save_run(result, folder)
     click.echo(f"Run saved in {folder} (run.json, report.md, report.html)", err=True)
     if result.cache is not None:
         click.echo(f"model-call cache: {result.cache['hits']} hits, {result.cache['misses']} misses", err=True)
@@ -419,6 +431,8 @@ def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    except FileExistsError:
+        raise UserError(f"cannot write {path}: {path.parent} is not a folder") from None
     except OSError as error:
         raise UserError(f"cannot write {path}: {error.strerror}") from None
 

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from interviewer.errors import UserError
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -46,18 +48,41 @@ def int8_path(models: Path) -> Path:
 
 
 def ensure_model(models: Path) -> Path:
-    """The int8 model, exported and quantised unless that was done before; safe across processes."""
+    """The int8 model, exported and quantised unless that was done before; safe across processes. An fp32
+    export that cannot be read (a cut-off file) is exported again."""
     target = int8_path(models)
     if target.exists():
         return target
     with _export_lock(models):
         if not target.exists():
-            from interviewer.rag.quantize import quantize
-
-            partial = target.with_suffix(".partial")
-            quantize(_ensure_fp32_locked(models), partial, model_dir() / "tokenizer.json", MAX_TOKENS)
-            partial.replace(target)
+            try:
+                _quantize_locked(models, target)
+            except Exception:  # noqa: BLE001 - a damaged export fails inside onnx in several ways
+                fp32_path(models).unlink(missing_ok=True)
+                _quantize_locked(models, target)
     return target
+
+
+def _quantize_locked(models: Path, target: Path) -> None:
+    from interviewer.rag.quantize import quantize
+
+    partial = target.with_suffix(".partial")
+    quantize(_ensure_fp32_locked(models), partial, model_dir() / "tokenizer.json", MAX_TOKENS)
+    partial.replace(target)
+
+
+def load_encoder(models: Path) -> OnnxEncoder:
+    """The int8 model, ready to encode. A model file that does not load (cut off, overwritten) is made again
+    from the fp32 export, once; if that fails too, a UserError says what to do."""
+    problem = ""
+    for _ in range(2):
+        try:
+            return OnnxEncoder(ensure_model(models))
+        except Exception as error:  # noqa: BLE001 - onnxruntime reports a damaged file with several classes
+            int8_path(models).unlink(missing_ok=True)
+            problem = type(error).__name__
+    raise UserError(f"the embedding model in {models} cannot be made or loaded ({problem}): remove that folder "
+                    "and run 'interviewer index'")
 
 
 def ensure_fp32(models: Path) -> Path:
