@@ -243,3 +243,47 @@ def test_an_out_file_that_cannot_be_written_keeps_the_feedback(tmp_path: Path, s
     result = run(shared_home, "replay", str(SAMPLE), "--out", str(out))
     one_line(result, str(out), "cannot write", "is not a folder")
     assert result.stdout.startswith("# Feedback: System design")
+
+
+# --- sessions and the model-call cache ---------------------------------------------------------------------------
+
+
+def test_garbage_checkpoints_are_set_aside_a_new_round_runs_and_an_old_one_says_where_its_answers_are(
+        tmp_path: Path, models: Path, prebuilt_index: Path) -> None:
+    home = make_home(tmp_path / "home", models, prebuilt_index)
+    answers = tmp_path / "answers.txt"
+    answers.write_text("How many API keys are there?\n\n/quit\n")
+    left = run(home, "practice", "--round", "system-design", "--question", "sd-rate-limiter", "--answers",
+               str(answers))
+    assert left.returncode == 0 and "Continue with: interviewer resume" in left.stdout, left.stderr
+    session = next(p for p in (home / "sessions").iterdir() if p.is_dir())
+    (home / "sessions" / "checkpoints.sqlite").write_bytes(os.urandom(30_000))
+    answers.write_text("We keep a token bucket per key in Redis.\n\n/end\n")
+    fresh = run(home, "practice", "--round", "system-design", "--answers", str(answers))
+    assert fresh.returncode == 0 and "Transcript and feedback saved" in fresh.stdout, fresh.stderr
+    assert (home / "sessions" / "checkpoints.sqlite.damaged").exists()
+    old = run(home, "resume", session.name, "--answers", str(answers))
+    one_line(old, session.name, "cannot be resumed", str(session / "transcript.jsonl"))
+    assert "How many API keys are there?" in (session / "transcript.jsonl").read_text()
+
+
+def test_a_session_log_with_garbage_lines_keeps_its_turns(tmp_path: Path) -> None:
+    from interviewer.session import SessionStore
+
+    session = SessionStore(tmp_path).create(round="system-design", level="L5", company=None,
+                                            question="sd-rate-limiter", minutes=45)
+    session.log_turn({"id": 1, "speaker": "Maya", "role": "interviewer", "text": "Go on?"})
+    with open(session.log_path, "ab") as handle:
+        handle.write(b"\xff\xfe garbage\n42\n[1, 2]\n{\"id\": \"x\"}\n{\"id\": 2, \"role\": \"cand")
+    assert [turn["id"] for turn in session.logged_turns()] == [1]
+
+
+def test_a_garbage_model_call_cache_is_set_aside(tmp_path: Path) -> None:
+    from interviewer.llm.cache import CachedModel
+    from interviewer.llm.scripted import ScriptedModel
+
+    path = tmp_path / "model_calls.sqlite"
+    path.write_bytes(os.urandom(30_000))
+    cache = CachedModel(ScriptedModel(default="an answer"), path)
+    assert cache.complete([{"role": "user", "content": "hello"}], system="s") == "an answer"
+    assert path.with_name("model_calls.sqlite.damaged").exists()

@@ -17,11 +17,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from interviewer.rag.onnx_model import MODEL_ID, OnnxEncoder, load_encoder
+from interviewer.sqlite_files import is_damage, open_sqlite, set_aside
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 DIMENSIONS = 384
+_CREATE = "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)"
 
 _lock = threading.Lock()
 _encoders: dict[Path, OnnxEncoder] = {}
@@ -50,32 +52,25 @@ class Embedder:
         """One embedder serves the index thread, the engine thread and the graph: one at a time."""
 
     def _connect(self) -> sqlite3.Connection | None:
-        """The cache database; a file that is not a sound one is dropped and started afresh."""
+        """The cache database (a damaged file is set aside and a fresh one started); None without a cache."""
         if self._cache_path is None:
             return None
         if self._db is None:
-            self._cache_path.parent.mkdir(parents=True, exist_ok=True)
-            for _ in range(2):  # the second try opens a fresh file in place of a damaged one
-                try:
-                    self._db = _open_cache(self._cache_path)
-                    break
-                except sqlite3.DatabaseError as error:
-                    self._give_up_cache(error)
-                    if self._cache_path is None:
-                        break
-            else:
-                self._cache_path = None
+            try:
+                self._db = open_sqlite(self._cache_path, _CREATE)
+            except sqlite3.DatabaseError:
+                self._cache_path = None  # busy or read-only: go on without the disk cache
         return self._db
 
     def _give_up_cache(self, error: sqlite3.DatabaseError) -> None:
-        """A damaged cache file is deleted (its vectors are recomputed when needed); a cache that is only busy
-        or cannot be written is left alone and this embedder goes on without it."""
+        """The cache failed in use: a damaged file is set aside (its vectors are recomputed when needed and a
+        fresh cache starts on the next call); a cache that is only busy or read-only is left alone and this
+        embedder goes on without it."""
         if self._db is not None:
             self._db.close()
             self._db = None
-        if self._cache_path is not None and _is_damage(error):
-            for suffix in ("", "-journal", "-wal", "-shm"):
-                Path(f"{self._cache_path}{suffix}").unlink(missing_ok=True)
+        if self._cache_path is not None and is_damage(error):
+            set_aside(self._cache_path)
         else:
             self._cache_path = None
 
@@ -137,23 +132,6 @@ class Embedder:
     def encode(self, texts: list[str], *, batch_size: int = 32) -> NDArray[np.float32]:
         """Embed without the cache."""
         return _encoder(self._models_dir()).encode(texts, batch_size=batch_size)
-
-
-def _open_cache(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, check_same_thread=False)
-    try:
-        db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
-        db.execute("SELECT key, vec FROM vectors LIMIT 1").fetchall()
-    except sqlite3.DatabaseError:
-        db.close()
-        raise
-    return db
-
-
-def _is_damage(error: sqlite3.DatabaseError) -> bool:
-    """Not a database, or a malformed one (as opposed to busy, locked or read-only)."""
-    name = getattr(error, "sqlite_errorname", "") or ""
-    return type(error) is sqlite3.DatabaseError or name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
 
 
 def default_embedder() -> Embedder:
