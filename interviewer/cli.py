@@ -256,13 +256,14 @@ def _model(requested: str | None, base_url: str | None):  # type: ignore[no-unty
     """The model to use (None for offline), chosen from the option, the settings or the keys set; the choice
     is shown on stderr."""
     from interviewer.config import get_settings
-    from interviewer.llm.base import choose_model, get_model
+    from interviewer.llm.base import redact
+    from interviewer.llm.factory import choose_model, get_model
 
     settings = get_settings()
     wanted = requested or (settings.model if settings.model != "offline" else None)
     choice = choose_model(wanted, base_url or settings.base_url)
     chosen = get_model(choice, timeout=settings.timeout, max_retries=settings.max_retries)
-    where = f" at {choice.base_url}" if choice.base_url and chosen is not None else ""
+    where = f" at {redact(choice.base_url)}" if choice.base_url and chosen is not None else ""
     click.echo(f"interviewer: model {choice.name}{where} ({choice.reason})", err=True)
     return chosen
 
