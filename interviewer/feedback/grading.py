@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from interviewer.feedback.code_evidence import apply_code_run, latest_code_run
 from interviewer.feedback.detector import Detection, GradingPolicy, SignalDetector, SignalResult
 from interviewer.feedback.evidence import reported, verify_claim
-from interviewer.feedback.injection import find_injections, flags_for
+from interviewer.feedback.injection import excluded_spans, find_injections, flags_for
 from interviewer.types import (
     Claim,
     CompanyProfile,
@@ -61,7 +61,8 @@ def grade_transcript(
     """Grade `transcript`; a `detection` already made for it and a `policy` other than the detector's
     may be given (the calibration reuses one detection across many policies). For an ML coding `question`,
     the candidate's last code is run against its hidden tests and the results become evidence."""
-    detection = detection or detector.detect(transcript)
+    injections = find_injections(transcript, detector.embedder)  # never evidence: see feedback/injection.py
+    detection = detection or detector.detect(transcript, excluded_spans(injections))
     policy = policy or detector.policy
     grades = [_grade_dimension(d, rubric, detection, policy, target) for d in rubric.dimensions]
     if question is not None and (run := latest_code_run(transcript, question)) is not None:
@@ -92,7 +93,7 @@ def grade_transcript(
         improvements=improvements,
         next_level=next_level_items(rubric, detection, estimate, weights),
         hints_taken=sum(1 for turn in transcript.turns if turn.hint),
-        flags=flags_for(find_injections(transcript)),
+        flags=flags_for(injections),
         verification=Verification(claims_total=total, claims_verified=verified,
                                    claims_dropped=total - verified),
     )
