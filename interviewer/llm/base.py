@@ -62,6 +62,15 @@ def unavailable(name: str, error: Exception) -> ModelError:
     return ModelError(redact(f"{name} is unavailable ({what})"))
 
 
+def stream_error(name: str, error: Exception, answered: bool, provider_errors: tuple[type[Exception], ...]
+                 ) -> ModelError:
+    """A streamed call that failed: the provider unavailable when it never answered, else a stream that broke off
+    (whatever the SDK release calls a connection cut mid-body)."""
+    if not answered and isinstance(error, provider_errors):
+        return unavailable(name, error)
+    return ModelOutputError(f"{name}: the stream broke off ({type(error).__name__})")
+
+
 def usage_line(name: str, usage: Usage, prices: dict[str, Any]) -> str:
     """'12 calls, 34,567 prompt tokens (12,000 cached), 2,345 completion tokens, about $0.0123'."""
     text = (f"{name}: {usage.calls} calls, {usage.prompt_tokens:,} prompt tokens ({usage.cached_tokens:,} cached), "
