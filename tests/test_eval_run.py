@@ -27,6 +27,7 @@ from interviewer.evaluation.suite import load_suite
 from interviewer.llm.cache import CachedModel, CacheMiss
 from interviewer.llm.scripted import ScriptedModel
 from interviewer.rag.embeddings import Embedder
+from interviewer.types import Level, Round
 
 from .conftest import cli_env, make_home
 from .fake_llm import FakeLLMServer, structured_schema
@@ -136,6 +137,13 @@ def test_the_shipped_suites_load() -> None:
 
 
 # --- scripted candidates ----------------------------------------------------------------------------------------------
+
+
+def test_every_round_has_an_l4_and_an_l6_scripted_candidate(catalog: Catalog) -> None:
+    gaps = scripted.load_gaps(EVALS / "data" / "gaps.yaml", catalog)
+    paths = sorted((EVALS / "candidates").glob("*.yaml"))
+    candidates = [scripted.load_candidate(path, catalog, gaps) for path in paths]
+    assert {(c.round, c.level) for c in candidates} == {(r, level) for r in Round for level in (Level.L4, Level.L6)}
 
 
 def test_a_planted_gap_removes_its_answers(catalog: Catalog) -> None:

@@ -50,8 +50,8 @@ _ADDRESS = re.compile(rf"^[\W_]{{0,4}}(?:(?:a\s+)?(?:quick\s+)?(?:note|message|m
                       rf"(?:the\s+|my\s+|any\s+)?(?:{_ADDRESSEES})\b|(?:to|for)\s+(?:the\s+|my\s+)?(?:{_ADDRESSEES})"
                       rf"\s*[:,]|dear\s+(?:{_ADDRESSEES})\b)", re.IGNORECASE)
 _ORDERS = re.compile("|".join(f"(?:{pattern})" for pattern in [
-    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|rules|prompt|rubric|guidelines|criteria|"
-    r"scoring|grading)\b",
+    r"(?:^|[,;:]\s*|\b(?:please|kindly|just|now|you should|you must|you will)\s+)(?:ignore|disregard|forget|override)"
+    r"\b.{0,40}\b(?:instructions?|rules|prompt|rubric|guidelines|criteria|scoring|grading)\b",
     r"\b(?:rate|grade|score|mark|evaluate|label|assess|record)\s+(?:me|this|my answers?|the candidate|"
     r"this candidate)\b.{0,40}\b(?:strong hire|hire|l[5-7]|4\s*/\s*4|perfect|highly|top|excellent|maximum|"
     r"highest|full marks)\b",
