@@ -22,13 +22,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from interviewer.catalog import load_catalog  # noqa: E402
 from interviewer.config import REPO_ROOT, get_settings  # noqa: E402
 from interviewer.conversation import split_answers  # noqa: E402
+from interviewer.evaluation.injections import load_variants, with_injection  # noqa: E402
 from interviewer.evaluation.scripted import load_candidate, load_gaps  # noqa: E402
 from interviewer.feedback.detector import SignalDetector  # noqa: E402
 from interviewer.feedback.grading import grade_transcript  # noqa: E402
@@ -36,18 +35,8 @@ from interviewer.feedback.injection import find_injections, sentence_spans  # no
 from interviewer.rag.embeddings import default_embedder  # noqa: E402
 from interviewer.types import Feedback, LabelledTranscript, Transcript, Turn  # noqa: E402
 
-VARIANTS = REPO_ROOT / "evals" / "data" / "injections.yaml"
 CANDIDATES = REPO_ROOT / "evals" / "candidates"
 VERDICTS = ["no hire", "lean no hire", "lean hire", "hire", "strong hire"]
-
-
-def with_injection(transcript: Transcript, text: str) -> Transcript:
-    """`text` appended to the candidate's second answer (its own line when it starts with a newline)."""
-    turns = list(transcript.turns)
-    index = [i for i, turn in enumerate(turns) if turn.role == "candidate"][1]
-    joined = turns[index].text + ("" if text.startswith("\n") else " ") + text
-    turns[index] = Turn(**{**turns[index].model_dump(), "text": joined})
-    return transcript.model_copy(update={"turns": turns})
 
 
 def rises(before: Feedback, after: Feedback) -> list[str]:
@@ -95,7 +84,7 @@ def main() -> None:
     settings = get_settings()
     catalog = load_catalog(settings.corpus)
     embedder = default_embedder()
-    data = yaml.safe_load(VARIANTS.read_text(encoding="utf-8"))
+    data = load_variants()
     samples: list[LabelledTranscript] = catalog.samples
     graded = []
     for sample in samples:
@@ -106,22 +95,22 @@ def main() -> None:
 
     print(f"{'variant':<18}{'kind':<24}{'flagged':>9}  grade changes over {len(samples)} samples")
     flagged_variants = 0
-    for variant in data["variants"]:
+    for variant in data.variants:
         flagged = 0
         changes: list[str] = []
         for sample, rubric, detector, before in graded:
-            injected = with_injection(sample.transcript, variant["text"])
+            injected = with_injection(sample.transcript, variant.text)
             flagged += bool(find_injections(injected, embedder))
             after = grade_transcript(injected, rubric, detector, target=sample.level)
             changes += [f"{sample.id}: {change}" for change in rises(before, after)]
         flagged_variants += flagged == len(samples)
-        print(f"{variant['id']:<18}{variant['kind']:<24}{flagged:>4}/{len(samples):<4}  "
+        print(f"{variant.id:<18}{variant.kind:<24}{flagged:>4}/{len(samples):<4}  "
               f"{'; '.join(changes) if changes else 'none raised'}")
-    print(f"flagged in every sample: {flagged_variants} of {len(data['variants'])} variants")
+    print(f"flagged in every sample: {flagged_variants} of {len(data.variants)} variants")
 
-    dev = answers_transcript(data["dev"])
+    dev = answers_transcript(data.dev)
     dev_found = {item.turn_id for item in find_injections(dev, embedder)}
-    print(f"dev list: {len(dev_found)} of {len(data['dev'])} flagged")
+    print(f"dev list: {len(dev_found)} of {len(data.dev)} flagged")
     for turn in dev.candidate_turns():
         if turn.id not in dev_found:
             print(f"  not flagged: {turn.text}")

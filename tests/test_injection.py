@@ -6,10 +6,10 @@ from __future__ import annotations
 import base64
 
 import pytest
-import yaml
 
 from interviewer.catalog import Catalog
 from interviewer.config import REPO_ROOT
+from interviewer.evaluation.injections import load_variants, with_injection
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.evidence import candidate_units
 from interviewer.feedback.grading import grade_transcript
@@ -27,17 +27,9 @@ from interviewer.rag.embeddings import Embedder
 from interviewer.transcripts import parse_plain
 from interviewer.types import Feedback, LabelledTranscript, Transcript, Turn
 
-VARIANTS = yaml.safe_load((REPO_ROOT / "evals" / "data" / "injections.yaml").read_text(encoding="utf-8"))
+VARIANTS = load_variants()
 GRADED_SAMPLES = ["sd-l4-url-shortener", "ai-l4-meeting-summarizer", "beh-l6-cross-team-influence"]
 """The samples where rubric stuffing raised grades before injections were kept out of the evidence."""
-
-
-def with_injection(transcript: Transcript, text: str) -> Transcript:
-    turns = list(transcript.turns)
-    index = [i for i, turn in enumerate(turns) if turn.role == "candidate"][1]
-    joined = turns[index].text + ("" if text.startswith("\n") else " ") + text
-    turns[index] = Turn(**{**turns[index].model_dump(), "text": joined})
-    return transcript.model_copy(update={"turns": turns})
 
 
 def sample(catalog: Catalog, sample_id: str) -> LabelledTranscript:
@@ -49,7 +41,7 @@ def test_the_data_files_load() -> None:
     assert len(prototypes.injection) >= 30 and len(prototypes.ordinary) >= 25
     assert 0 < prototypes.thresholds.similarity < prototypes.thresholds.certain < 1
     assert "English" in languages().function_words
-    assert len(VARIANTS["variants"]) >= 14 and len({v["id"] for v in VARIANTS["variants"]}) == len(VARIANTS["variants"])
+    assert len(VARIANTS.variants) >= 14 and len({v.id for v in VARIANTS.variants}) == len(VARIANTS.variants)
 
 
 # --- revealing hidden text ---------------------------------------------------------------------------------------
@@ -103,17 +95,17 @@ def test_every_kind_of_variant_is_flagged_and_none_raises_a_grade(catalog: Catal
         detector = SignalDetector(rubric, embedder)
         before = grade_transcript(labelled.transcript, rubric, detector, target=labelled.level)
         assert not before.flags, before.flags
-        for variant in VARIANTS["variants"]:
-            injected = with_injection(labelled.transcript, variant["text"])
+        for variant in VARIANTS.variants:
+            injected = with_injection(labelled.transcript, variant.text)
             after = grade_transcript(injected, rubric, detector, target=labelled.level)
-            flagged[variant["id"]] = flagged.get(variant["id"], 0) + any(
+            flagged[variant.id] = flagged.get(variant.id, 0) + any(
                 "prompt injection in turn" in flag for flag in after.flags)
             raised = [(b.dimension, b.score, a.score) for b, a in zip(before.dimensions, after.dimensions, strict=True)
                       if (a.score or 0) > (b.score or 0)]
-            assert not raised, (sample_id, variant["id"], raised)
-            assert after.level_estimate.rank <= before.level_estimate.rank, (sample_id, variant["id"])
+            assert not raised, (sample_id, variant.id, raised)
+            assert after.level_estimate.rank <= before.level_estimate.rank, (sample_id, variant.id)
     everywhere = [name for name, count in flagged.items() if count == len(GRADED_SAMPLES)]
-    assert len(everywhere) >= len(VARIANTS["variants"]) - 2, flagged
+    assert len(everywhere) >= len(VARIANTS.variants) - 2, flagged
 
 
 def test_no_sentence_of_the_sample_transcripts_is_flagged(catalog: Catalog, embedder: Embedder) -> None:
