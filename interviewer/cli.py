@@ -123,7 +123,6 @@ def practice(round_: str | None, level: str | None, company: str | None, questio
     from interviewer.session import SessionStore
 
     settings = get_settings()
-    conversation = _conversation(answers)
     interactive = answers is None and sys.stdin.isatty()
     catalog = load_catalog(settings.corpus)
     if question_id is not None and round_ is None and question_id in catalog.questions:
@@ -138,6 +137,7 @@ def practice(round_: str | None, level: str | None, company: str | None, questio
     chosen_round, chosen_level = Round(round_ or "system-design"), Level(level or "L5")
     question = choose_question(catalog, chosen_round, chosen_level, CompanyType(company) if company else None,
                                question_id, practised)
+    conversation = _conversation(answers)  # before the session exists: no answers, no round
     language_model = _model(model, base_url)
     session = store.create(round=chosen_round.value, level=chosen_level.value, company=company,
                            question=question.id, minutes=minutes,
