@@ -4,7 +4,6 @@ logged before the graph sees it, and a resume that recovers an answer the graph 
 from __future__ import annotations
 
 import random
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from interviewer.planner import home_phases, phase_budgets, phase_probes
 from interviewer.rag.embeddings import Embedder
 from interviewer.rag.index import CorpusIndex, Snippet
 from interviewer.session import Session, SessionStore
+from interviewer.sqlite_files import open_sqlite
 from interviewer.types import CompanyType, Feedback, Level, Question, Round, Transcript, Turn
 from interviewer.voice import Scene, opening_text
 
@@ -151,12 +151,9 @@ class Engine:
         from interviewer.graph.build import build_graph
         from interviewer.graph.nodes import InterviewContext
 
-        store.root.mkdir(parents=True, exist_ok=True)
-        self._connection = sqlite3.connect(store.checkpoints, check_same_thread=False)
         # WAL with synchronous=NORMAL survives a killed process (only a power cut can lose the last commit),
-        # and spares an fsync per checkpoint.
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        self._connection.execute("PRAGMA synchronous=NORMAL")
+        # and spares an fsync per checkpoint. A damaged file is set aside (sessions resume from their logs).
+        self._connection = open_sqlite(store.checkpoints, "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
         self.graph = build_graph(SqliteSaver(self._connection))
         self.config = {"configurable": {"thread_id": session.meta.id}}
         detector = SignalDetector(scene.rubric, embedder)
@@ -213,6 +210,9 @@ class Engine:
                     pass
             elif not snapshot.values:
                 meta = self.session.meta
+                if any(logged["role"] == "candidate" for logged in self.session.logged_turns()):
+                    raise UserError(f"session {meta.id} cannot be resumed: its checkpoint is gone (a damaged "
+                                    f"checkpoints file was set aside); your answers are in {self.session.log_path}")
                 initial: dict[str, Any] = {
                     "session_id": meta.id, "round": meta.round, "level": meta.level, "company": meta.company,
                     "question_id": meta.question, "minutes": meta.minutes, "turns": []}

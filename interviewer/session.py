@@ -53,15 +53,17 @@ class Session:
         temporary.replace(self.folder / "meta.json")
 
     def logged_turns(self) -> list[dict[str, Any]]:
-        """Turns in the crash log; a line cut short by a crash is ignored."""
+        """Turns in the crash log; a line cut short by a crash (or otherwise not a turn) is ignored."""
         if not self.log_path.exists():
             return []
         turns = []
-        for line in self.log_path.read_text(encoding="utf-8").splitlines():
+        for line in self.log_path.read_bytes().decode("utf-8", errors="replace").splitlines():
             try:
-                turns.append(json.loads(line))
+                logged = json.loads(line)
             except json.JSONDecodeError:
                 continue
+            if isinstance(logged, dict) and isinstance(logged.get("id"), int) and {"role", "text"} <= set(logged):
+                turns.append(logged)
         return turns
 
     def log_turn(self, turn: dict[str, Any]) -> None:

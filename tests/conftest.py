@@ -33,13 +33,18 @@ def make_home(root: Path, models: Path, index: Path | None = None) -> Path:
 
 
 @pytest.fixture(scope="session")
-def prebuilt_index(tmp_path_factory: pytest.TempPathFactory, models: Path) -> Path:
+def index_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedding cache the session's index was built with (every chunk's vector)."""
+    return tmp_path_factory.mktemp("index-cache") / "vectors.sqlite"
+
+
+@pytest.fixture(scope="session")
+def prebuilt_index(tmp_path_factory: pytest.TempPathFactory, models: Path, index_vectors: Path) -> Path:
     """The corpus index, built once per test session."""
     from interviewer.rag.index import CorpusIndex
 
     folder = tmp_path_factory.mktemp("index")
-    embedder = Embedder(tmp_path_factory.mktemp("index-cache") / "vectors.sqlite", models)
-    CorpusIndex(folder, CORPUS, embedder).build()
+    CorpusIndex(folder, CORPUS, Embedder(index_vectors, models)).build()
     return folder
 
 

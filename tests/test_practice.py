@@ -141,11 +141,14 @@ KILL_ANSWERS = [
 
 
 def test_kill_at_random_points_then_resume_loses_nothing_and_repeats_nothing(home: Path, tmp_path: Path) -> None:
-    """Kill -9 the process at 24 random moments across sessions; every submitted answer survives, in order,
-    once; no interviewer question appears twice; each round still ends in feedback."""
+    """Kill -9 the process at 24 random points of its rounds (while it starts, between answers, mid-answer);
+    every submitted answer survives, in order, once; no interviewer question appears twice; each round still
+    ends in feedback."""
     rng = random.Random(20261121)
     kills = 0
     rounds = 0
+    killed_at: list[int] = []
+    """Per kill, how many answers the session had logged by then (-1: killed before the session existed)."""
     while kills < 24:
         rounds += 1
         answers_file = tmp_path / f"answers-{rounds}.txt"
@@ -159,17 +162,27 @@ def test_kill_at_random_points_then_resume_loses_nothing_and_repeats_nothing(hom
             remaining = KILL_ANSWERS[len(logged):]
             answers_file.write_text("\n\n".join(remaining + ["/end"]) + "\n")
             args = (command if session is None else ["resume", session.name]) + ["--answers", str(answers_file)]
+            known = _sessions(home)
             process = subprocess.Popen([sys.executable, "-m", "interviewer", *args], env=cli_env(home),
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             if kills < 24 and rng.random() < 0.85:
-                time.sleep(rng.uniform(0.3, 2.5))
+                # a random point of this run, whatever the machine's speed: while it starts up, or just after it
+                # logged its `more`-th answer (the moment between the log and the graph hearing of it)
+                more = rng.randint(0, len(remaining))
+                deadline = time.monotonic() + 120
+                while more and process.poll() is None and time.monotonic() < deadline:
+                    current = session or next(iter(_sessions(home) - known), None)
+                    if current is not None and _answers(current) >= len(logged) + more:
+                        break
+                    time.sleep(0.005)
+                time.sleep(rng.uniform(0.0, 0.03) if more else rng.uniform(0.3, 2.0))
                 if process.poll() is None:
                     os.kill(process.pid, signal.SIGKILL)
                     kills += 1
             out, err = process.communicate(timeout=300)
-            if session is None:
-                created = sorted((home / "sessions").iterdir(), key=lambda p: p.name)
-                session = [p for p in created if p.is_dir()][-1] if created else None
+            session = session or next(iter(_sessions(home) - known), None)
+            if process.returncode == -signal.SIGKILL:
+                killed_at.append(-1 if session is None else _answers(session))
             finished = session is not None and json.loads((session / "meta.json").read_text())["status"] == "finished"
             if process.returncode not in (0, -signal.SIGKILL):
                 raise AssertionError(f"exit {process.returncode} in round {rounds}: {err}")
@@ -181,7 +194,17 @@ def test_kill_at_random_points_then_resume_loses_nothing_and_repeats_nothing(hom
         assert len(interviewer) == len(set(interviewer)), (where, interviewer)
         assert [t["id"] for t in transcript["turns"]] == list(range(1, len(transcript["turns"]) + 1)), where
         assert (session / "feedback.json").exists(), where
-    assert kills >= 24
+    # the kills landed at many points of a round, mid-answer sequence included, not only while starting up
+    assert len(set(killed_at)) >= 4 and max(killed_at) >= 3, killed_at
+
+
+def _sessions(home: Path) -> set[Path]:
+    folder = home / "sessions"
+    return {path for path in folder.iterdir() if path.is_dir()} if folder.exists() else set()
+
+
+def _answers(session: Path) -> int:
+    return sum(turn["role"] == "candidate" for turn in _log(session))
 
 
 def _log(session: Path) -> list[dict]:  # type: ignore[type-arg]

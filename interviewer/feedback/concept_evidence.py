@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from interviewer.feedback.concept_match import ConceptCheck, ConceptMatcher, ConceptPolicy, load_concept_policy
-from interviewer.feedback.evidence import Unit, candidate_units, reported, verify_claim
+from interviewer.feedback.evidence import candidate_units, reported, verify_claim
 from interviewer.rag.embeddings import Embedder
 from interviewer.types import Claim, DimensionGrade, Evidence, Question, Transcript
 
@@ -22,21 +22,13 @@ def concept_check(transcript: Transcript, question: Question | None, embedder: E
     return ConceptMatcher(question.concepts, embedder).check(candidate_units(transcript))
 
 
-def without_misconceptions(transcript: Transcript, check: ConceptCheck | None) -> Transcript:
-    """The transcript with each sentence that voices a misconception cut out (a line break in its place, so no
-    evidence unit spans the cut): a wrong statement about inference is no evidence of knowing what changes there."""
-    if check is None or not check.heard:
-        return transcript
-    cuts: dict[int, list[Unit]] = {}
-    for item in check.heard:
-        cuts.setdefault(item.unit.turn_id, []).append(item.unit)
-    turns = []
-    for turn in transcript.turns:
-        text = turn.text
-        for unit in sorted(cuts.get(turn.id, []), key=lambda u: -u.start):
-            text = text[:unit.start] + "\n" + text[unit.end:]
-        turns.append(turn.model_copy(update={"text": text}) if text != turn.text else turn)
-    return transcript.model_copy(update={"turns": turns})
+def misconception_spans(check: ConceptCheck | None) -> dict[int, list[tuple[int, int]]]:
+    """Per candidate turn, the sentences that voice a misconception: left out of the signal evidence (a wrong
+    statement about inference is no evidence of knowing what changes there), as text addressed to the grader is."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for item in check.heard if check is not None else []:
+        spans.setdefault(item.unit.turn_id, []).append((item.unit.start, item.unit.end))
+    return spans
 
 
 def _label(identifier: str) -> str:

@@ -3,6 +3,7 @@ plus its cue phrases, over the candidate's own sentences. The planner and the gr
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -194,13 +195,15 @@ class SignalDetector:
                     matrix[row, column] = self.policy.cue_bonus
         return matrix
 
-    def detect(self, transcript: Transcript) -> Detection:
+    def detect(self, transcript: Transcript,
+               excluded: Mapping[int, Sequence[tuple[int, int]]] | None = None) -> Detection:
         """A signal is shown when its score reaches the threshold: its best sentence (similarity plus cue
         bonus) plus a small bonus per further supporting sentence (elaboration, up to three). It is also
         shown when some sentence matches it clearly better than any other signal (a paraphrase that
-        shares no cue word with the examples)."""
+        shares no cue word with the examples). `excluded` spans of candidate turns (text addressed to the grader)
+        are not read."""
         policy = self.policy
-        units = candidate_units(transcript)
+        units = candidate_units(transcript, excluded)
         texts = [unit.text for unit in units]
         similarities = self.similarities(texts)
         cues = self._cue_matrix(texts)

@@ -8,7 +8,7 @@ and a dimension left without a verified claim is reported as insufficient eviden
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from interviewer.feedback.answer_quality import (
     QualityModel,
@@ -20,12 +20,12 @@ from interviewer.feedback.answer_quality import (
     reading_claims,
 )
 from interviewer.feedback.code_evidence import CodeRun, apply_code_run, best_code_run
-from interviewer.feedback.concept_evidence import apply_concept_check, concept_check, without_misconceptions
+from interviewer.feedback.concept_evidence import apply_concept_check, concept_check, misconception_spans
 from interviewer.feedback.concept_match import ConceptCheck
 from interviewer.feedback.detector import Detection, GradingPolicy, SignalDetector, SignalResult
 from interviewer.feedback.diagram_evidence import apply_diagram_evidence
 from interviewer.feedback.evidence import reported
-from interviewer.feedback.injection import find_injections, flags_for
+from interviewer.feedback.injection import Injection, excluded_spans, find_injections, flags_for
 from interviewer.feedback.levels import (
     dimension_weights,
     estimate_level,
@@ -80,19 +80,27 @@ class GradingEvidence:
     code: CodeRun | None = None
     concepts: ConceptCheck | None = None
     """ML fundamentals: the key points made and the misconceptions voiced (feedback/concept_match.py)."""
+    injections: list[Injection] = field(default_factory=list)
+    """Text that tries to instruct the grader: flagged, never evidence."""
     not_applicable: frozenset[str] = frozenset()
     """Signals the question gives no occasion for: graded only if shown anyway."""
 
 
 def gather_evidence(transcript: Transcript, rubric: Rubric, detector: SignalDetector, *,
                     question: Question | None = None, detection: Detection | None = None) -> GradingEvidence:
-    """Sentences that voice a misconception are kept out of the signal detector (they are evidence against)."""
+    """Text addressed to the grader (feedback/injection.py) and sentences that voice a misconception are kept out
+    of the signal evidence."""
+    injections = find_injections(transcript, detector.embedder)
     concepts = concept_check(transcript, question, detector.embedder)
-    detection = detection or detector.detect(without_misconceptions(transcript, concepts))
+    excluded = excluded_spans(injections)
+    for turn_id, spans in misconception_spans(concepts).items():
+        excluded.setdefault(turn_id, []).extend(spans)
+    detection = detection or detector.detect(transcript, excluded)
     speech = SpeechReader(detector.embedder).read(transcript, detection.units)
     asked = asked_dimensions(speech.exchanges, rubric, detector.embedder, speech.small_talk)
     code = best_code_run(transcript, question) if question is not None else None
     return GradingEvidence(detection=detection, speech=speech, asked=asked, code=code, concepts=concepts,
+                           injections=injections,
                            not_applicable=frozenset(question.not_applicable if question else ()))
 
 
@@ -162,7 +170,7 @@ def grade_transcript(
         improvements=improvements,
         next_level=next_level_items(rubric, credited, estimate, weights, evidence.not_applicable),
         hints_taken=sum(1 for turn in transcript.turns if turn.hint),
-        flags=flags_for(find_injections(transcript)),
+        flags=flags_for(evidence.injections),
         verification=Verification(claims_total=total, claims_verified=verified,
                                   claims_dropped=total - verified),
     )

@@ -21,7 +21,7 @@ from interviewer.feedback.detector import Detection, SignalDetector
 from interviewer.feedback.diagram_evidence import apply_diagram_evidence
 from interviewer.feedback.evidence import quote_in_turn
 from interviewer.feedback.grading import next_level_items, rubric_rationale, select_claims, summary_text
-from interviewer.feedback.injection import find_injections, flags_for, without_injections
+from interviewer.feedback.injection import excluded_spans, find_injections, flags_for, without_injections
 from interviewer.feedback.levels import (
     dimension_weights,
     estimate_level,
@@ -131,9 +131,10 @@ def judge_transcript(
     question: Question | None = None,
 ) -> Feedback:
     """Grade with `model`; raises ModelError when the model cannot answer (callers fall back offline)."""
-    flags = flags_for(find_injections(transcript))
-    clean = without_injections(transcript)
-    detection = detector.detect(clean)
+    injections = find_injections(transcript, detector.embedder)
+    flags = flags_for(injections)
+    clean = without_injections(transcript, injections)
+    detection = detector.detect(transcript, excluded_spans(injections))
     system = load_prompt("feedback", prompt_overrides).render(
         round_title=ROUND_TITLES[rubric.round.value], level=target.value, rubric=rubric_text(rubric))
     repair = load_prompt("feedback_repair", prompt_overrides)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from interviewer.errors import UserError
 from interviewer.rag.chunks import chunks_for
 from interviewer.rag.corpus import Chunk, corpus_files
 from interviewer.rag.embeddings import Embedder
@@ -36,10 +38,12 @@ class BuildReport:
     removed: int
     unchanged: int
     seconds: float
+    repaired: str | None = None
+    """Why the index was found damaged and rebuilt from scratch (None when it was sound)."""
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.repaired)
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ class CorpusIndex:
         self.folder = folder
         self.corpus = corpus
         self.embedder = embedder
+        self._client: Any = None
         self._collection: Any = None
 
     def _open(self) -> Any:
@@ -94,68 +99,132 @@ class CorpusIndex:
             import chromadb
             from chromadb.config import Settings
 
-            client = chromadb.PersistentClient(
+            self._client = chromadb.PersistentClient(
                 path=str(self.folder / "chroma"), settings=Settings(anonymized_telemetry=False)
             )
-            self._collection = client.get_or_create_collection(
+            self._collection = self._client.get_or_create_collection(
                 COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
         return self._collection
 
+    def close(self) -> None:
+        """Release the store (a damaged one is also forgotten, so the path can be opened afresh)."""
+        if self._client is not None:
+            self._client.close()
+        else:
+            _forget_failed_system(self.folder / "chroma")
+        self._client = self._collection = None
+
+    def _manifest(self) -> dict[str, Any] | None:
+        """What the last complete build wrote; None when there is none or it cannot be read."""
+        try:
+            data = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def damage(self) -> str | None:
+        """Why the stored index cannot be used, or None when it can: it is opened, counted against what the last
+        build wrote, and one stored vector is read back and must find itself. A missing index is not damaged."""
+        if not (self.folder / "chroma").exists():
+            return None
+        manifest = self._manifest()
+        try:
+            collection = self._open()
+            count = int(collection.count())
+            expected = manifest.get("chunks") if manifest else None
+            if isinstance(expected, int) and count != expected:
+                return f"it holds {count} chunks where the last build wrote {expected}"
+            if count == 0:
+                return None
+            sample = collection.get(limit=1, include=["embeddings"])
+            found = collection.query(query_embeddings=sample["embeddings"], n_results=1, include=["distances"])
+            if found["ids"][0][:1] != sample["ids"][:1]:
+                return "a stored vector does not find itself"
+        except Exception as error:  # noqa: BLE001 - a damaged store fails in many ways; all mean "rebuild"
+            self.close()
+            return _first_line(error)
+        return None
+
     def is_current(self, chunks: list[Chunk] | None = None) -> bool:
-        """True when the last build saw exactly this corpus (compares content hashes, opens no database)."""
-        manifest = self.folder / MANIFEST
-        if not manifest.exists() or not (self.folder / "chroma").is_dir():
-            return False
+        """True when the last build saw exactly this corpus and the index itself is sound (see `damage`)."""
         chunks = chunks if chunks is not None else corpus_chunks(self.corpus)
-        stored = json.loads(manifest.read_text()).get("hash")
-        return bool(stored == _manifest_hash(chunks))
+        return self._built_from(chunks) and self.damage() is None
+
+    def _built_from(self, chunks: list[Chunk]) -> bool:
+        manifest = self._manifest()
+        return manifest is not None and manifest.get("hash") == _manifest_hash(chunks)
 
     def build(self, progress: Progress | None = None, cancel: threading.Event | None = None) -> BuildReport:
-        """Bring the collection in step with the corpus; with no change it touches nothing."""
+        """Bring the collection in step with the corpus; with no change it touches nothing. A damaged index is
+        removed and built again from scratch (vectors come back from the embedding cache)."""
+        from chromadb.errors import ChromaError
+
         started = time.perf_counter()
         chunks = corpus_chunks(self.corpus)
-        if self.is_current(chunks):
+        damaged = self.damage()
+        if damaged is None and self._built_from(chunks):
             return BuildReport(0, 0, 0, len(chunks), time.perf_counter() - started)
+        unreadable = (self.folder / MANIFEST).exists() and self._manifest() is None
+        repaired = damaged or (f"{MANIFEST} could not be read" if unreadable else None)
         with _locked(self.folder):
-            collection = self._open()
-            existing = collection.get(include=["metadatas"])
-            stored = {
-                chunk_id: (meta or {}).get("hash")
-                for chunk_id, meta in zip(existing["ids"], existing["metadatas"], strict=True)
-            }
-            wanted = {chunk.id: chunk for chunk in chunks}
-            stale = [chunk_id for chunk_id in stored if chunk_id not in wanted]
-            todo = [chunk for chunk in chunks if stored.get(chunk.id) != _vector_hash(chunk)]
-            todo.sort(key=lambda chunk: len(chunk.text))  # batches of similar length: less padding to embed
-            if stale:
-                collection.delete(ids=stale)
-            for start in range(0, len(todo), BATCH):
-                if cancel is not None and cancel.is_set():
-                    raise BuildCancelled
-                batch = todo[start : start + BATCH]
-                vectors = self.embedder.embed([chunk.text for chunk in batch])
-                collection.upsert(
-                    ids=[chunk.id for chunk in batch],
-                    embeddings=vectors,
-                    documents=[chunk.text for chunk in batch],
-                    metadatas=[{**chunk.metadata, "hash": _vector_hash(chunk)} for chunk in batch],
-                )
-                if progress:
-                    progress(min(start + BATCH, len(todo)), len(todo))
+            if damaged is not None:
+                self._wipe()
+            (self.folder / MANIFEST).unlink(missing_ok=True)  # written again only when the build completes
+            try:
+                added, updated, removed = self._sync(chunks, progress, cancel)
+            except ChromaError as error:  # damage the probe missed shows up while reading it all
+                repaired = _first_line(error)
+                self._wipe()
+                added, updated, removed = self._sync(chunks, progress, cancel)
             (self.folder / MANIFEST).write_text(json.dumps({"hash": _manifest_hash(chunks),
                                                              "chunks": len(chunks)}))
+            problem = self.damage()
+            if problem is not None:
+                raise UserError(f"the index in {self.folder} is still unusable after a rebuild ({problem}): "
+                                "remove that folder and run 'interviewer index'")
+        return BuildReport(added=added, updated=updated, removed=removed,
+                           unchanged=len(chunks) - added - updated, seconds=time.perf_counter() - started,
+                           repaired=repaired)
+
+    def _wipe(self) -> None:
+        self.close()
+        shutil.rmtree(self.folder / "chroma", ignore_errors=True)
+        (self.folder / MANIFEST).unlink(missing_ok=True)
+
+    def _sync(self, chunks: list[Chunk], progress: Progress | None,
+              cancel: threading.Event | None) -> tuple[int, int, int]:
+        """Embed what is new or changed, delete what the corpus no longer has: (added, updated, removed)."""
+        collection = self._open()
+        existing = collection.get(include=["metadatas"])
+        stored = {
+            chunk_id: (meta or {}).get("hash")
+            for chunk_id, meta in zip(existing["ids"], existing["metadatas"], strict=True)
+        }
+        wanted = {chunk.id: chunk for chunk in chunks}
+        stale = [chunk_id for chunk_id in stored if chunk_id not in wanted]
+        todo = [chunk for chunk in chunks if stored.get(chunk.id) != _vector_hash(chunk)]
+        todo.sort(key=lambda chunk: len(chunk.text))  # batches of similar length: less padding to embed
+        if stale:
+            collection.delete(ids=stale)
+        for start in range(0, len(todo), BATCH):
+            if cancel is not None and cancel.is_set():
+                raise BuildCancelled
+            batch = todo[start : start + BATCH]
+            vectors = self.embedder.embed([chunk.text for chunk in batch])
+            collection.upsert(
+                ids=[chunk.id for chunk in batch],
+                embeddings=vectors,
+                documents=[chunk.text for chunk in batch],
+                metadatas=[{**chunk.metadata, "hash": _vector_hash(chunk)} for chunk in batch],
+            )
+            if progress:
+                progress(min(start + BATCH, len(todo)), len(todo))
         added = sum(1 for chunk in todo if chunk.id not in stored)
-        return BuildReport(
-            added=added,
-            updated=len(todo) - added,
-            removed=len(stale),
-            unchanged=len(chunks) - len(todo),
-            seconds=time.perf_counter() - started,
-        )
+        return added, len(todo) - added, len(stale)
 
     def ensure(self, cancel: threading.Event | None = None) -> None:
-        """Build the index if it is missing or the corpus changed since the last build."""
+        """Build the index if it is missing, damaged, or the corpus changed since the last build."""
         if not self.is_current():
             self.build(cancel=cancel)
 
@@ -201,6 +270,20 @@ class CorpusIndex:
                                     heading=str(meta.get("heading", "")), kind=str(meta.get("kind", "")),
                                     score=1.0 - float(distance), metadata=meta))
         return snippets
+
+
+def _forget_failed_system(path: Path) -> None:
+    """Chroma keeps the system of a client that failed to open (no client holds it, so nothing closes it) and
+    hands the broken system to the next client of that path: drop it, so the path can be opened afresh."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    if str(path) not in SharedSystemClient._identifier_to_refcount:
+        SharedSystemClient._identifier_to_system.pop(str(path), None)
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return (lines[0] if lines else type(error).__name__)[:200]
 
 
 def default_index() -> CorpusIndex:
