@@ -239,8 +239,9 @@ _OUR_TITLE = re.compile(r"^# Feedback: ")
 _OUR_CHECK = re.compile(r"^Evidence check: ", re.MULTILINE)
 _OUR_CLAIM_SECTIONS = ("## Strengths", "## Improvements", "## Per dimension", "### ")
 _OUR_EMPTY = {"None with evidence.", "None found."}
-JUDGMENT_MARK = "*(judged from the whole conversation)*"
-"""How feedback/render.py marks a claim read from the conversation's shape (a judgment held to its quotes)."""
+JUDGMENT_MARK = "*(the grader's judgment; its quotes are checked word for word)*"
+"""How feedback/render.py marks a judgment (read from the conversation's shape, a code run, a diagram or the
+question's key points): the checker holds it to its quotes."""
 
 
 def rendered_feedback_claims(text: str) -> list[tuple[str, bool]] | None:

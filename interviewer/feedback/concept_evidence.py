@@ -46,14 +46,14 @@ def concept_claims(check: ConceptCheck, dimension: str) -> list[Claim]:
         claims.append(Claim(
             text=f"Misconception ({_label(item.misconception.id)}): the candidate said {reported(item.unit.text)}; "
                  f"in fact, {_lower_first(item.misconception.correction)}",
-            dimension=dimension, polarity="improvement", kind="observation",
+            dimension=dimension, polarity="improvement", kind="judgment",
             evidence=[Evidence(turn_id=item.unit.turn_id, quote=item.unit.text)]))
     for item in check.heard:
         if item.corrected_by is not None:
             claims.append(Claim(
                 text=f"Corrected a misconception ({_label(item.misconception.id)}): the candidate first said "
                      f"{reported(item.unit.text)}, and later {reported(item.corrected_by.text)}",
-                dimension=dimension, polarity="improvement", kind="observation",
+                dimension=dimension, polarity="improvement", kind="judgment",
                 evidence=[Evidence(turn_id=item.unit.turn_id, quote=item.unit.text),
                           Evidence(turn_id=item.corrected_by.turn_id, quote=item.corrected_by.text)]))
     for made in check.made:

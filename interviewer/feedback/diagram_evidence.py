@@ -51,12 +51,12 @@ def diagram_claims(transcript: Transcript, dimension: str) -> list[Claim]:
         quote = f"Components: {'; '.join(diagram.components)}"
         said = f"components {'; '.join(diagram.components)}"
     claims = [Claim(text=f"Drew the design as a diagram with {parts} components and {links} connections, {said}",
-                    dimension=dimension, polarity="strength", kind="observation",
+                    dimension=dimension, polarity="strength", kind="judgment",
                     evidence=[Evidence(turn_id=turn.id, quote=quote)])]
     spoken = spoken_words([t.text for t in transcript.candidate_turns()])
     for kind, component in diagram_gaps(diagram, spoken)[:MAX_GAP_CLAIMS]:
         claims.append(Claim(text=GAP_TEXT[kind].format(component=component), dimension=dimension,
-                            polarity="improvement", kind="observation",
+                            polarity="improvement", kind="judgment",
                             evidence=[Evidence(turn_id=turn.id, quote=_quote_for(component, diagram))]))
     return claims
 

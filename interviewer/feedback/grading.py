@@ -29,6 +29,7 @@ from interviewer.feedback.injection import Injection, excluded_spans, find_injec
 from interviewer.feedback.levels import (
     dimension_weights,
     estimate_level,
+    expected_dimensions,
     level_shares,
     strategy_only_dimensions,
     verdict_for,
@@ -97,7 +98,7 @@ def gather_evidence(transcript: Transcript, rubric: Rubric, detector: SignalDete
         excluded.setdefault(turn_id, []).extend(spans)
     detection = detection or detector.detect(transcript, excluded)
     speech = SpeechReader(detector.embedder).read(transcript, detection.units)
-    asked = asked_dimensions(speech.exchanges, rubric, detector.embedder, speech.small_talk)
+    asked = asked_dimensions(speech.exchanges, rubric, detector.embedder, speech.small_talk, question)
     code = best_code_run(transcript, question) if question is not None else None
     return GradingEvidence(detection=detection, speech=speech, asked=asked, code=code, concepts=concepts,
                            injections=injections,
@@ -154,7 +155,8 @@ def grade_transcript(
     total = signals.attempted + len(others)
     verified = sum(len(grade.claims) for grade in grades)
     weights = dimension_weights(rubric, company)
-    shares = level_shares(grades, weights, strategy_only_dimensions(rubric), policy.attainment)
+    shares = level_shares(grades, weights, strategy_only_dimensions(rubric), policy.attainment,
+                          expected_dimensions(rubric))
     estimate = estimate_level(shares, policy)
     verdict = verdict_for(shares, target, policy)
     strengths, improvements = select_claims(grades, weights)
@@ -241,6 +243,8 @@ def _grade_dimension(
     judgment = _judgment(dimension, score, [checked.printed.get(s) or checked.unprinted[s] for s in shown])
     if judgment.evidence:
         claims.append(judgment)
+    elif not claims and (unanswered := _asked_not_shown(dimension, evidence)) is not None:
+        claims.append(unanswered)
     return DimensionGrade(dimension=dimension.id, name=dimension.name, score=score,
                           rationale=_rationale(dimension, score), signals_shown=shown,
                           signals_missing=missing, claims=claims, quality_lifted=lifted and score >= 3 and not shown,
@@ -257,9 +261,11 @@ def _touched(dimension: Dimension, rubric: Rubric, detection: Detection, evidenc
     """Was this dimension discussed at all? A dimension the interviewer asks about by name (`asked_by`) is
     discussed when asked or when the candidate showed one of its signals; one every answer speaks to (a
     quality dimension without `asked_by`) whenever there are answers; others when a turn came near it."""
+    if evidence.asked.get(dimension.id):
+        return True
     if dimension.asked_by:
         supporting = {(unit.turn_id, unit.start) for s in shown for unit, _ in detection.results[s].support}
-        return bool(evidence.asked.get(dimension.id)) or len(supporting) >= UNASKED_SUPPORT
+        return len(supporting) >= UNASKED_SUPPORT
     if shown:
         return True
     if reading is not None:
@@ -347,7 +353,7 @@ def _absence_claim(signal: Signal, result: SignalResult, dimension: Dimension, p
 def is_grade_claim(claim: Claim) -> bool:
     """The dimension's grade as a claim ("Trade-offs: meets the L4/L5 execution bar"), as opposed to a claim about
     one behaviour: listed with the grade, not among strengths and improvements."""
-    return claim.kind == "judgment" and claim.signal is None
+    return claim.kind == "judgment" and claim.signal is None and claim.text.endswith(tuple(SCORE_WORDS.values()))
 
 
 def _judgment(dimension: Dimension, score: int, observations: list[Claim]) -> Claim:
@@ -355,6 +361,20 @@ def _judgment(dimension: Dimension, score: int, observations: list[Claim]) -> Cl
     evidence = [claim.evidence[0] for claim in observations][:3]
     return Claim(text=f"{dimension.name}: {SCORE_WORDS[score]}", dimension=dimension.id,
                  polarity="strength" if score >= 3 else "improvement", kind="judgment", evidence=evidence)
+
+
+def _asked_not_shown(dimension: Dimension, evidence: GradingEvidence) -> Claim | None:
+    """The interviewer asked about the dimension and no answer showed any of its behaviours clearly enough to
+    credit: the grader's judgment, quoting how the answer to that question began."""
+    for index in evidence.asked.get(dimension.id, []):
+        exchange = evidence.speech.exchanges[index]
+        answer = next((u for u in evidence.detection.units if u.turn_id in exchange.turn_ids), None)
+        if exchange.question is not None and answer is not None:
+            return Claim(text=f"{dimension.name}: asked about it in turn {exchange.question.id}; no answer showed "
+                              "its behaviours clearly enough to credit. The answer began",
+                         dimension=dimension.id, polarity="improvement", kind="judgment", signal=None,
+                         evidence=[Evidence(turn_id=answer.turn_id, quote=answer.text)])
+    return None
 
 
 def _restate_grade(grade: DimensionGrade) -> None:

@@ -25,6 +25,7 @@ from interviewer.feedback.injection import excluded_spans, find_injections, flag
 from interviewer.feedback.levels import (
     dimension_weights,
     estimate_level,
+    expected_dimensions,
     level_shares,
     strategy_only_dimensions,
     verdict_for,
@@ -193,7 +194,8 @@ def _feedback(output: JudgeOutput, transcript: Transcript, rubric: Rubric, detec
     added = apply_diagram_evidence(grades, transcript, rubric.round)
     total, verified = total + added, verified + added
     weights = dimension_weights(rubric, company)
-    shares = level_shares(grades, weights, strategy_only_dimensions(rubric), detector.policy.attainment)
+    shares = level_shares(grades, weights, strategy_only_dimensions(rubric), detector.policy.attainment,
+                          expected_dimensions(rubric))
     estimate = estimate_level(shares, detector.policy)
     verdict = verdict_for(shares, target, detector.policy)
     strengths, improvements = select_claims(grades, weights)

@@ -26,13 +26,16 @@ def dimension_weights(rubric: Rubric, company: CompanyProfile | None) -> dict[st
 
 
 def level_shares(grades: list[DimensionGrade], weights: dict[str, float],
-                 strategy_only: frozenset[str] = frozenset(), credit: Attainment | None = None) -> LevelShares:
+                 strategy_only: frozenset[str] = frozenset(), credit: Attainment | None = None,
+                 expected: frozenset[str] = frozenset()) -> LevelShares:
     """How much of the execution bar (weighted over the graded dimensions) and of the strategy bar the evidence
     meets. A dimension meeting the execution bar counts fully, one approaching it in part (`credit`), and one
     lifted to the bar only by how its answers were given counts in part too: a level rests on rubric behaviours.
-    Dimensions that only the L6+ bar asks about (`strategy_only`) do not count toward the execution bar."""
+    Dimensions that only the L6+ bar asks about (`strategy_only`) do not count toward the execution bar. An
+    `expected` dimension (one every round of its kind covers) left without evidence counts as not met: a bar
+    needs evidence, and two good dimensions out of seven are not a level."""
     credit = credit or load_policy().attainment
-    graded = [g for g in grades if g.score is not None]
+    graded = [g for g in grades if g.score is not None or g.dimension in expected]
     total = sum(weights[g.dimension] for g in graded)
     if not total:
         return LevelShares(0.0, 0.0)
@@ -42,6 +45,12 @@ def level_shares(grades: list[DimensionGrade], weights: dict[str, float],
                  if execution_total else 0.0)
     strategy = sum(weights[g.dimension] for g in graded if g.score == 4) / total
     return LevelShares(execution, strategy)
+
+
+def expected_dimensions(rubric: Rubric) -> frozenset[str]:
+    """Dimensions a round always covers: all but the topics an interviewer may or may not ask about (`asked_by`,
+    as in a behavioral round, where an interview about leadership says nothing of mentoring)."""
+    return frozenset(d.id for d in rubric.dimensions if not d.asked_by)
 
 
 def _attainment(grade: DimensionGrade, credit: Attainment) -> float:

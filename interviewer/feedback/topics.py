@@ -11,7 +11,7 @@ import numpy as np
 
 from interviewer.feedback.exchanges import Exchange
 from interviewer.rag.embeddings import Embedder
-from interviewer.types import Rubric
+from interviewer.types import Question, Rubric
 
 ASKED_SIMILARITY = 0.55
 """Cosine from which an interviewer question asks about a dimension (all-MiniLM-L6-v2: paraphrased interview
@@ -24,18 +24,24 @@ QUESTION_WORDS = 60
 
 
 def asked_dimensions(exchanges: list[Exchange], rubric: Rubric, embedder: Embedder,
-                     small_talk: set[int] | frozenset[int] = frozenset()) -> dict[str, list[int]]:
-    """Per dimension with `asked_by` questions, the indexes of the exchanges whose question asks about it. A
-    question that asks about no dimension (and is not small talk) is a follow-up: "Can you be more specific?"
-    belongs to the dimensions of the exchange before it."""
-    asking = [d for d in rubric.dimensions if d.asked_by]
+                     small_talk: set[int] | frozenset[int] = frozenset(),
+                     question: Question | None = None) -> dict[str, list[int]]:
+    """Per dimension that questions can ask about (its `asked_by`, and the probes of the interview `question`
+    tied to its signals), the indexes of the exchanges whose question asks about it. A question that asks about
+    no dimension (and is not small talk) is a follow-up: "Can you be more specific?" belongs to the dimensions of
+    the exchange before it."""
+    by_dimension = {d.id: list(d.asked_by) for d in rubric.dimensions}
+    for probe in question.probes if question is not None else []:
+        if probe.signal in rubric.signals:
+            by_dimension[rubric.dimension_of(probe.signal).id].append(probe.text)
+    asking = [d for d in rubric.dimensions if by_dimension[d.id]]
     questions = [(i, e.question.text) for i, e in enumerate(exchanges)
                  if e.question is not None and i not in small_talk]
     out: dict[str, list[int]] = {d.id: [] for d in asking}
     if not asking or not questions:
         return out
-    prototypes = [text for d in asking for text in d.asked_by]
-    owners = np.array([index for index, d in enumerate(asking) for _ in d.asked_by])
+    prototypes = [text for d in asking for text in by_dimension[d.id]]
+    owners = np.array([index for index, d in enumerate(asking) for _ in by_dimension[d.id]])
     texts = [" ".join(text.split()[:QUESTION_WORDS]) for _, text in questions]
     similarity = embedder.embed(texts) @ embedder.embed(prototypes).T
     previous: tuple[int, list[str]] = (-2, [])
