@@ -65,7 +65,8 @@ def test_every_quote_in_feedback_is_verbatim_from_the_candidate(catalog: Catalog
 
 
 def test_absence_claims_hold_against_every_candidate_turn(catalog: Catalog, embedder: Embedder) -> None:
-    """A thin answer: what it never came near, in meaning or in words, is claimed absent, and nothing else."""
+    """A thin answer: what it never came near, in meaning or in words, is claimed absent, and nothing else.
+    Only dimensions the round touched are graded, so the two discussed ones carry the absences."""
     transcript = parse_plain(
         "Interviewer: Design a URL shortener.\n"
         "Candidate: Okay so there is a web server and a MySQL table with the code and the long URL.\n"
@@ -75,7 +76,7 @@ def test_absence_claims_hold_against_every_candidate_turn(catalog: Catalog, embe
     rubric = catalog.rubric(Round.SYSTEM_DESIGN)
     feedback = grade_transcript(transcript, rubric, detector, target=Level.L5)
     absences = [c for g in feedback.dimensions for c in g.claims if c.kind == "absence"]
-    assert len(absences) >= 3
+    assert len(absences) >= 2
     units = candidate_units(transcript)
     threshold = load_policy().absence_threshold
     for claim in absences:

@@ -180,8 +180,8 @@ def _delivery_claims(reading: QualityReading, dimension: str, lexicon: SpeechLex
         if clean is not None:
             text = ("Spoke clearly, without fillers or hedging" if reading.tier == "strong"
                     else "Some answers came out clearly")
-            claims.append(_claim(f"{text}: the candidate said {reported(clean.text)}", dimension,
-                                 "strength" if reading.tier == "strong" else "improvement", [clean]))
+            claims.append(_claim(f"{text}: the candidate said {reported(clean.text)}", dimension, "strength",
+                                 [clean]))
     if reading.tier == "strong":
         return claims
     worst = max(units, key=lambda u: disfluency(u.text), default=None)

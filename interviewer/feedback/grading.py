@@ -313,10 +313,15 @@ def _rationale(dimension: Dimension, score: int) -> str:
     """What the grade means, in the rubric's words: the bar that was missed or met, and what the next one asks.
     It describes the bar, never the candidate (the claims below it say what the candidate did)."""
     if score <= 2:
-        return f"{SCORE_WORDS[score].capitalize()}. The execution bar asks for this: {dimension.execution_bar}"
+        return f"{_sentence(SCORE_WORDS[score])}. The execution bar asks for this: {dimension.execution_bar}"
     if score == 3:
-        return f"{SCORE_WORDS[score].capitalize()}. The strategy bar would add: {dimension.strategy_bar}"
-    return f"{SCORE_WORDS[score].capitalize()}, which asks for this: {dimension.strategy_bar}"
+        return f"{_sentence(SCORE_WORDS[score])}. The strategy bar would add: {dimension.strategy_bar}"
+    return f"{_sentence(SCORE_WORDS[score])}, which asks for this: {dimension.strategy_bar}"
+
+
+def _sentence(words: str) -> str:
+    """Capitalised first letter only ("meets the L4/L5 ..." -> "Meets the L4/L5 ...", not "l4/l5")."""
+    return words[:1].upper() + words[1:]
 
 
 def _observation(signal: Signal, result: SignalResult, dimension: str, attempt: int = 0) -> Claim:
@@ -396,7 +401,9 @@ def _restate_grade(grade: DimensionGrade) -> None:
 def select_claims(grades: list[DimensionGrade], weights: dict[str, float]) -> tuple[list[Claim], list[Claim]]:
     """Strengths: observed signals, strategy bar first. Improvements: gaps, heaviest dimensions first."""
     order = {g.dimension: -weights[g.dimension] for g in grades}
-    claims = [c for g in grades for c in g.claims if not is_grade_claim(c)]
+    unique = {(c.text, tuple((e.turn_id, e.quote) for e in c.evidence)): c
+              for g in grades for c in g.claims if not is_grade_claim(c)}
+    claims = list(unique.values())
     strengths = sorted((c for c in claims if c.polarity == "strength"),
                        key=lambda c: ("strategy bar" not in c.text, order[c.dimension]))
     improvements = sorted((c for c in claims if c.polarity == "improvement"),

@@ -50,8 +50,12 @@ def _opening(units: list[Unit], answers: int) -> list[Unit]:
     return [unit for unit in units if unit.turn_id in turns]
 
 
+_GREETING = re.compile(r"\bhow (are|were) you\b|\bhow'?s it going\b|\bhow about you\b|\band you\?", re.IGNORECASE)
+"""A question back at a greeting ("Good, how are you?") is not a clarifying question."""
+
+
 def clarify_first(units: list[Unit]) -> list[Unit]:
-    return [u for u in _opening(units, CLARIFY_TURNS) if _QUESTION.search(u.text)]
+    return [u for u in _opening(units, CLARIFY_TURNS) if _QUESTION.search(u.text) and not _GREETING.search(u.text)]
 
 
 def plan_first(units: list[Unit]) -> list[Unit]:
