@@ -145,6 +145,8 @@ class Question(Strict):
     probes: list[Probe] = Field(min_length=4)
     code: CodeSpec | None = None
     """ML coding questions only: the function to write and its hidden tests."""
+    pitfalls: list[str] = Field(default_factory=list)
+    """The "Common pitfalls" of the question's body (the catalog reads them): concrete hints."""
 
 
 class CompanyProfile(Strict):

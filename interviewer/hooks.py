@@ -1,0 +1,78 @@
+"""Hooks in the candidate's own words that a follow-up can build on: a number they gave ("maybe 20,000 at
+peak") and a component they named ("Redis", "the fan-out workers"). Pure text functions; the round's component
+words come from `interviewer/data/moves.yaml`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from interviewer.words import sentences
+
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d[\d,]*(\.\d+)?\s*(%|k\b|m\b|x\b)?|(a|one|two|three|four|five|ten|twenty|fifty|a few)\s+"
+    r"(hundred|thousand|million|billion))", re.IGNORECASE)
+_SCALE = re.compile(r"\b(thousand|million|billion|trillion|k|m|b|tb|gb|pb|mb)\b", re.IGNORECASE)
+_RATE = re.compile(r"\b(per (second|minute|hour|day|month|year|user|request)|a (second|minute|day|month)|qps|rps|"
+                   r"at peak|peak|daily|users|requests|writes|reads|events|messages|rows|queries|ms|percent|%|"
+                   r"seconds|minutes|hours|days|weeks|tokens|bytes|items|documents|samples|examples|clicks|orders|"
+                   r"dollars|cents)",
+                   re.IGNORECASE)
+_CLAUSE = re.compile(r"[,;:]\s|[()]|\s[-–—]\s|\s(?:and|but|which|so|is|are|means|gives|that'?s|or)\s", re.IGNORECASE)
+_PEAK = re.compile(r"\b(peak|burst|spike|worst case|p99)\b", re.IGNORECASE)
+HOOK_WORDS = 10
+
+
+@dataclass(frozen=True)
+class Hook:
+    kind: str
+    """"number" or "component"."""
+    text: str
+    """Verbatim words of the candidate ("4,600 redirects per second on average"), or the component's name."""
+
+
+def number_hook(answer: str) -> Hook | None:
+    """The candidate's most telling figure: a clause with a number and a unit of load or size, quoted
+    verbatim (at most HOOK_WORDS words, starting at its number)."""
+    best: tuple[int, str] | None = None
+    for sentence in sentences(answer):
+        if sentence.rstrip().endswith("?"):
+            continue
+        for clause in _CLAUSE.split(sentence):
+            match = _NUMBER.search(clause)
+            if match is None:
+                continue
+            words = clause[match.start():].split()
+            if len(words) < 2:
+                continue
+            fragment = " ".join(words[:HOOK_WORDS]).rstrip(".,;:!")
+            score = (2 * bool(_RATE.search(fragment)) + bool(_SCALE.search(fragment))
+                     + bool(re.search(r"\d", fragment)) + bool(_PEAK.search(fragment)))
+            if score >= 2 and (best is None or score >= best[0]):
+                best = (score, fragment)
+    return Hook("number", best[1]) if best else None
+
+
+def component_hook(answer: str, components: list[tuple[str, list[str]]],
+                   avoid: frozenset[str] = frozenset()) -> Hook | None:
+    """The first of the round's components (each a name and the wordings that find it) that the answer names.
+    A proper name keeps its spelling ("Redis"); a common noun reads as the candidate's own ("your cache")."""
+    lowered = answer.lower()
+    found: list[tuple[int, str]] = []
+    for name, wordings in components:
+        said = name if name[:1].isupper() else f"your {name}"
+        if said in avoid:
+            continue
+        for wording in wordings:
+            match = re.search(rf"(?<![\w-]){re.escape(wording.lower())}(?![\w-])", lowered)
+            if match:
+                found.append((match.start(), said))
+    return Hook("component", min(found)[1]) if found else None
+
+
+def hooks_in(answer: str, components: list[tuple[str, list[str]]],
+             avoid: frozenset[str] = frozenset()) -> list[Hook]:
+    """The answer's hooks: its most telling number, and the first component it names that is not in `avoid`
+    (components already built on)."""
+    return [hook for hook in (number_hook(answer), component_hook(answer, components, avoid)) if hook is not None]
