@@ -33,6 +33,7 @@ def index() -> None:
     from interviewer.catalog import load_catalog
     from interviewer.config import get_settings
     from interviewer.feedback.detector import embed_all_anchors
+    from interviewer.practice import embed_round_texts
     from interviewer.rag.index import default_index
 
     corpus_index = default_index()
@@ -45,6 +46,7 @@ def index() -> None:
         report = corpus_index.build(progress=update)
         catalog = load_catalog(get_settings().corpus)
         embed_all_anchors(list(catalog.rubrics.values()), corpus_index.embedder)
+        embed_round_texts(catalog, corpus_index.embedder)
     if report.changed:
         click.echo(f"Index updated: {report.added} added, {report.updated} updated, {report.removed} removed, "
                    f"{report.unchanged} unchanged ({report.seconds:.1f} s) in {corpus_index.folder}")

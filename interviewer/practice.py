@@ -20,11 +20,11 @@ from interviewer.errors import UserError
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.render import ROUND_TITLES
 from interviewer.feedback.replay import grade
+from interviewer.graph.reading import scene_texts
 from interviewer.graph.state import turn
 from interviewer.inbox import Inbox
 from interviewer.llm.base import Model
 from interviewer.llm.voice import ModelVoice, OfflineVoice
-from interviewer.moves import fixed_texts
 from interviewer.planner import Clock, home_phases, phase_budgets
 from interviewer.rag.embeddings import Embedder
 from interviewer.rag.index import MANIFEST, CorpusIndex, Snippet
@@ -57,6 +57,16 @@ def choose_question(catalog: Catalog, round_: Round, level: Level, company: Comp
     preferred = [q for q in options if company is None or company in q.companies] or options
     fresh = [q for q in preferred if q.id not in practised] or preferred
     return random.Random().choice(fresh)
+
+
+def embed_round_texts(catalog: Catalog, embedder: Embedder) -> int:
+    """Embed what every round compares answers with (done with the index build, so a first round is quick)."""
+    texts = []
+    for question in catalog.questions.values():
+        phase_ids = [phase.id for phase in catalog.phases.get(question.round, [])]
+        texts += scene_texts(question, catalog.moves.get(question.round), phase_ids, load_persona(question.round))
+    embedder.embed(texts)
+    return len(texts)
 
 
 def first_run(settings: Settings) -> bool:
@@ -144,8 +154,8 @@ class Engine:
         self.config = {"configurable": {"thread_id": session.meta.id}}
         detector = SignalDetector(scene.rubric, embedder)
         detector.warm()
-        # The follow-ups that do not depend on an answer are fixed: embed them now, not turn by turn.
-        embedder.embed(fixed_texts(scene.question, scene.library, [phase.id for phase in scene.phases]))
+        # What answers are compared with is fixed: embed it now (a cache hit after `interviewer index`).
+        embedder.embed(scene_texts(scene.question, scene.library, [phase.id for phase in scene.phases], scene.persona))
         company = catalog.companies.get(scene.company) if scene.company else None
 
         def grade_round(transcript: Transcript) -> Feedback:

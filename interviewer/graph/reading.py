@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from interviewer.candidate_questions import AskedQuestion, Reply, match_answers
-from interviewer.catalog import PersonaAnswer
+from interviewer.catalog import Persona, PersonaAnswer
 from interviewer.feedback.evidence import candidate_units
-from interviewer.moves import Candidate
+from interviewer.moves import Candidate, RoundMoves, fixed_texts
 from interviewer.planner import pick_quote
 from interviewer.rag.embeddings import Embedder
 from interviewer.types import Question, Transcript, Turn
@@ -104,8 +104,8 @@ def reply_to(embedder: Embedder, questions: Sequence[AskedQuestion], facts: dict
     question's facts ("scale: 200 million users ..."), the company overlay or the persona (the team, the
     role). A question nothing answers is returned unanswered if it waits for a reply or addresses the
     interviewer; at the end, every question does."""
-    known = ([_Known(value, [f"{key.replace('-', ' ')}: {value}"], FACT_SIMILARITY, tuple(_key_words(key)),
-                     0.0 if wrap_up else FACT_BONUS) for key, value in facts.items()]
+    known = ([_Known(value, [text], FACT_SIMILARITY, tuple(_key_words(key)), 0.0 if wrap_up else FACT_BONUS)
+              for (key, value), text in zip(facts.items(), fact_texts(facts), strict=True)]
              + [_Known(a.answer, a.asks, PERSONA_SIMILARITY, bonus=COMPANY_BONUS, about_us=True) for a in company]
              + [_Known(a.answer, a.asks, PERSONA_SIMILARITY, about_us=True) for a in persona])
     if not questions:
@@ -209,3 +209,17 @@ def hint_for(embedder: Embedder, question: Question, asked: str, given: int) -> 
     if not options:
         return None
     return options[min(given, len(options) - 1)] if given < len(options) else None
+
+
+def fact_texts(facts: dict[str, str]) -> list[str]:
+    """How a fact is compared with a question: its topic and its words."""
+    return [f"{key.replace('-', ' ')}: {value}" for key, value in facts.items()]
+
+
+def scene_texts(question: Question, library: RoundMoves | None, phase_ids: list[str], persona: Persona) -> list[str]:
+    """Every text a round compares answers with that does not depend on the answers: the follow-ups, the
+    question's facts and pitfalls, and the ways the persona's answers are asked (embedded once, up front)."""
+    asks = [ask for answer in persona.answers for ask in answer.asks]
+    asks += [ask for overlay in persona.companies.values() for answer in overlay.answers for ask in answer.asks]
+    return [*fixed_texts(question, library, phase_ids), *fact_texts(question.facts), *question.facts.values(),
+            *question.pitfalls, *asks]
