@@ -18,8 +18,11 @@ from interviewer.words import sentences
 
 _QUESTION_WORD = (r"(?:how|what|which|who|when|where|why|is|are|do|does|did|can|could|should|would|will|may|must|"
                   r"shall|am|have|has)")
-_SUB_QUESTION = re.compile(rf"(?:,|;)\s*(?:and|or|also|plus)?\s*(?={_QUESTION_WORD}\b)|\s+(?:and|or)\s+"
-                           rf"(?=(?:how|what|which|who|when|where|why)\b)", re.IGNORECASE)
+_WH = r"(?:how|what|which|who|when|where|why)"
+_SUB_QUESTION = re.compile(rf"(?:,|;)\s*(?:and|or|also|plus)\s+(?={_QUESTION_WORD}\b)|(?:,|;)\s*(?={_WH}\b)|"
+                           rf"\s+(?:and|or)\s+(?={_WH}\b)", re.IGNORECASE)
+"""Where one question sentence holds two: ", and how fast ...", "; what about ...", " and which ..." (a bare
+", do we ..." continues the same question)."""
 _LEAD_IN = re.compile(r"^[^:?]{0,80}\b(questions?|ask|clarify|check|confirm|wondering|curious)\b[^:?]*:\s*",
                       re.IGNORECASE)
 _SELF_ANSWER = re.compile(
@@ -34,7 +37,9 @@ _CONFIRM = re.compile(
     r"(is|are) (that|this|those|these|it) (ok|okay|fine|right|reasonable|correct|fair|what you)|"
     r"(sound|sounds|seem|seems) (good|ok|okay|right|reasonable|fair)|makes? sense|"
     r"(right|ok|okay|correct|fair|agreed|yes)$|any (objections?|concerns?)|am i (right|on track|missing)|"
-    r"(is|are) (we|you) (ok|okay|fine|aligned|good) (with|on)|can i (go|proceed|continue|start)|shall i)",
+    r"(is|are) (we|you) (ok|okay|fine|aligned|good) (with|on)|shall (i|we)|"
+    r"(can|could|may|should) (i|we) (now )?(move|go|proceed|continue|start|jump|sketch|dive|get|turn)|"
+    r"(do you want|would you like) me to|(is it )?(ok|okay) (if|to) (i|we))",
     re.IGNORECASE)
 """A question that asks the interviewer to confirm the candidate's own framing ("Does that match what you had
 in mind?"): it wants a yes or a correction, not a fact."""

@@ -4,6 +4,7 @@ Loading and validation here; choosing among them is the planner's job."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +27,9 @@ class LibraryMove(Strict):
     phases: list[str]
     hook: HookKind | None = None
     text: str
+    answered_if: str | None = None
+    """A regular expression: when the last answer matches it, the answer already does what the move asks
+    (gave the numbers' consequence, said what fails at ten times the load) and the move is not asked."""
 
 
 class RoundMoves(Strict):
@@ -74,8 +78,18 @@ def check_moves(library: dict[Round, RoundMoves], rubrics: dict[Round, Rubric],
                 raise UserError(f"{where}: unknown phases {sorted(unknown)}")
             if ("{hook}" in move.text) != (move.hook is not None):
                 raise UserError(f"{where}: a move has {{hook}} in its text exactly when it names a hook")
+            if move.answered_if is not None:
+                try:
+                    re.compile(move.answered_if)
+                except re.error as error:
+                    raise UserError(f"{where}: answered_if is not a regular expression ({error})") from None
         if any(move.hook == "component" for move in moves.moves) and not moves.components:
             raise UserError(f"moves.yaml: {round_.value}: component moves need a components list")
+
+
+def template_of(candidate_id: str) -> str:
+    """The move a follow-up id comes from ("move-ten-times:20,000 at peak" -> "move-ten-times")."""
+    return candidate_id.split(":", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -89,12 +103,13 @@ class Candidate:
     source: Source
     hook: str | None = None
     """The candidate's words the move builds on (a hook move only)."""
+    answered_if: str | None = None
 
 
 def phase_candidates(question: Question, library: RoundMoves | None, phase_id: str,
                      hooks: list[Hook]) -> list[Candidate]:
     """The question's probes for the phase, then the library's moves for it (a hook move only when the last
-    answer has its kind of hook)."""
+    answer has its kind of hook; its id names the hook, so it can build on other words another time)."""
     found = [Candidate(p.id, p.signal, phase_id, " ".join(p.text.split()), "question")
              for p in question.probes if p.phase == phase_id]
     by_kind = {hook.kind: hook.text for hook in hooks}
@@ -102,10 +117,12 @@ def phase_candidates(question: Question, library: RoundMoves | None, phase_id: s
         if phase_id not in move.phases:
             continue
         if move.hook is None:
-            found.append(Candidate(f"move-{move.id}", move.signal, phase_id, move.text, "library"))
+            found.append(Candidate(f"move-{move.id}", move.signal, phase_id, move.text, "library",
+                                   answered_if=move.answered_if))
         elif move.hook in by_kind:
-            found.append(Candidate(f"move-{move.id}", move.signal, phase_id,
-                                   move.text.replace("{hook}", by_kind[move.hook]), "hook", by_kind[move.hook]))
+            found.append(Candidate(f"move-{move.id}:{by_kind[move.hook]}", move.signal, phase_id,
+                                   move.text.replace("{hook}", by_kind[move.hook]), "hook", by_kind[move.hook],
+                                   move.answered_if))
     return found
 
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from interviewer.candidate_questions import question_words, questions_in, statement_words
 from interviewer.catalog import Phase
 from interviewer.hooks import Hook
-from interviewer.moves import Candidate, RoundMoves, phase_candidates
+from interviewer.moves import Candidate, RoundMoves, phase_candidates, template_of
 from interviewer.types import Level, Question, Rubric
 
 AnswerKind = Literal["answer", "dont_know", "short", "clarifying", "off_topic", "command"]
@@ -34,6 +34,12 @@ QUOTE_WORDS = 18
 DEEPER_SECONDS = 60.0
 """A phase whose ground is covered goes deeper (a second angle on a signal not yet shown) while at least this
 much of its time is left."""
+DEEPER_TIMES = 2
+"""Going deeper, a signal already asked this many times is left alone."""
+HOOK_TEMPLATE_USES = 2
+HOOK_GAP = 4
+"""A move that builds on the candidate's words is used at most twice a round, and not within four follow-ups
+of its last use."""
 QUESTION_PROBE_BONUS = 0.05
 """The question's own probes are written for it: a small edge in relevance over the round's library."""
 WRAP_QUESTIONS_SHARE = 0.6
@@ -230,6 +236,8 @@ class Situation:
     """Signals the last answer touched, even below the bar for shown: never probed right after."""
     touched: set[str] = field(default_factory=set)
     """Signals any answer touched: a first question goes to a signal nobody has touched yet."""
+    showed: set[str] = field(default_factory=set)
+    """Signals the last answer showed: when they belong to a later phase, the candidate has moved on."""
     asked: list[str] = field(default_factory=list)
     """Follow-up ids asked so far (never asked again)."""
     asked_signals: list[str] = field(default_factory=list)
@@ -258,16 +266,23 @@ class Situation:
 
 def open_candidates(ground: Ground, phase_id: str, situation: Situation, *, deeper: bool = False) -> list[Candidate]:
     """Follow-ups of the phase that may be asked now: never one already asked or already answered, nor one on a
-    signal shown or touched by the last answer; a signal asked once gets a second angle only when going
-    deeper."""
+    signal shown or touched by the last answer. First pass: one follow-up per signal, and a generic library move
+    only on ground no answer has touched. Deeper: moves that build on the last answer's own words, for a signal
+    not yet shown (a second angle on one asked once)."""
     blocked = situation.shown | situation.recent
     asked = set(situation.asked)
+    templates = [template_of(asked_id) for asked_id in situation.asked]
     out = []
     for candidate in phase_candidates(ground.question, ground.library, phase_id, situation.hooks):
         if candidate.id in asked or candidate.id in situation.stated or candidate.signal in blocked:
             continue
         times = situation.asked_signals.count(candidate.signal)
-        if times == 0 or (deeper and times == 1):
+        if deeper:
+            fresh = template_of(candidate.id) not in templates[-HOOK_GAP:]
+            if candidate.source == "hook" and times <= DEEPER_TIMES and fresh \
+                    and templates.count(template_of(candidate.id)) < HOOK_TEMPLATE_USES:
+                out.append(candidate)
+        elif times == 0 and not (candidate.source == "library" and candidate.signal in situation.touched):
             out.append(candidate)
     return out
 
@@ -324,8 +339,8 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
     if s.analysis.command == "hint":
         hint, kind = s.hint or (None, None)
         return Move("hint", clock.phase, probe=s.current_probe, signal=s.current_signal, hint=hint, hint_kind=kind)
-    if s.analysis.kind == "clarifying" and (s.facts or s.unanswered or s.not_mine or not s.confirm):
-        return Move("clarify", clock.phase, probe=s.current_probe)
+    if s.analysis.kind == "clarifying" or s.confirm:
+        return Move("clarify", clock.phase, probe=s.current_probe)  # answer, or say yes, and let them go on
     if s.analysis.kind == "short" and not s.elaborated:
         return Move("elaborate", clock.phase, probe=s.current_probe)
     code_phase = next((index for index, phase in enumerate(phases) if phase.code), None)
@@ -340,6 +355,13 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
     if s.tests and code_phase is not None and phase <= code_phase:
         return _past_code(ground, s, phases, code_phase, prefix, note)
     over = clock.phase_left <= 0
+    ahead = _moved_on(ground, s, phases)
+    if ahead is not None and clock.main_left > 0:
+        pick = choose_probe(ground, phases[ahead].id, s) or choose_probe(ground, phases[ahead].id, s, deeper=True)
+        if pick is not None:
+            move = _probe_move(pick, ahead, [*prefix, "follow"], note)
+            move.previous_phase = phase
+            return move
     if not over:
         pick = choose_probe(ground, phases[phase].id, s)
         if pick is None and clock.phase_left >= DEEPER_SECONDS:
@@ -362,6 +384,16 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
     if step == "transition" and clock.main_left > 0:
         step = "ahead"  # nothing left to ask before the wrap-up is due
     return _wrap_up_move(ground, s, phases, [*opener, step], note, entering_from=phase, covered=covered)
+
+
+def _moved_on(ground: Ground, s: Situation, phases: list[Phase]) -> int | None:
+    """The next main phase, when the candidate has moved into it on their own: the last answer showed a
+    signal at home there. (Only one step: an answer that touches the end of the round does not skip it.)"""
+    following = s.clock.phase + 1
+    if following >= len(phases) - 1:
+        return None
+    homes = {ground.signal_phases.get(signal) for signal in s.showed}
+    return following if phases[following].id in homes else None
 
 
 def _past_code(ground: Ground, s: Situation, phases: list[Phase], code_phase: int, prefix: list[str],

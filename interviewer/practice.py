@@ -38,6 +38,7 @@ __all__ = ["Answer", "BackgroundIndex", "Conversation", "Engine", "Practice", "S
 SETUP_NOTICE = ("First run in this home: the interviewer is being prepared (about a minute). Start answering "
                 "whenever you like; it replies as soon as it's ready.")
 QUIT_WAIT_SECONDS = 5.0
+INDEX_THREAD = "index"
 
 
 # --- the scene ----------------------------------------------------------------------------------
@@ -99,7 +100,7 @@ class BackgroundIndex:
         self._index = index
         self._ready = threading.Event()
         self._cancel = threading.Event()
-        self._thread = threading.Thread(target=self._load, name="index", daemon=True)
+        self._thread = threading.Thread(target=self._load, name=INDEX_THREAD, daemon=True)
         if start:
             self._thread.start()
 
@@ -262,6 +263,9 @@ class Practice:
         self._position = (0, 0.0)
         """The phase the round is in and the interview time it started (the interviewer's thread keeps it)."""
         self._quit_cleanly = True
+        self._quiet = threading.Event()
+        """Set while the interviewer is not working on a turn: a background index build runs only then."""
+        self._quiet.set()
 
     def show_opening(self, conversation: Conversation) -> None:
         """Say and log the first question now; load the graph and the model behind it."""
@@ -276,6 +280,7 @@ class Practice:
         def load() -> None:
             try:
                 self.embedder.warm()
+                self.embedder.defer(INDEX_THREAD, self._quiet)
                 retriever = BackgroundIndex(CorpusIndex(self.settings.index_dir, self.settings.corpus, self.embedder),
                                             start=False)
                 engine = Engine(self.store, self.session, self.scene, self.embedder, retriever, self.catalog,
@@ -370,7 +375,11 @@ class Practice:
                 answer, recovered = taken
                 if recovered:
                     conversation.info("Recovered an answer you sent before the interruption.")
-                conversation.say(name, engine.submit(answer))
+                self._quiet.clear()
+                try:
+                    conversation.say(name, engine.submit(answer))
+                finally:
+                    self._quiet.set()
                 for item in engine.new_interviewer_turns:
                     self.session.log_turn(item)
                 pending = engine.pending()

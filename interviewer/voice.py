@@ -125,10 +125,12 @@ def say(move: Move, scene: Scene, turn: int, history: Sequence[str] = ()) -> str
         words.add("tests", phrases.tests_passed, total=str(move.tests["total"]))
     else:
         words.say(move.note)
-    entering = move.previous_phase is not None and move.previous_phase != move.phase
+    entering = move.previous_phase not in (None, move.phase) and "follow" not in move.prefix
     for kind in move.prefix:
         if kind in ("transition", "time_up", "ahead"):
             _transition(words, move, scene, kind)
+        elif kind == "follow":
+            continue  # the candidate moved the round on themselves: no announcement
         elif kind == "acknowledge":
             if not (entering or move.quote or move.hook or move.facts or move.unanswered or move.not_mine
                     or move.note or move.confirm or move.tests):

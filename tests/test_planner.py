@@ -94,16 +94,19 @@ def test_probe_choice_skips_shown_asked_touched_and_stated_ground(catalog: Catal
     assert shown is None or shown.signal != first.signal
 
 
-def test_a_signal_asked_once_gets_a_second_angle_only_when_going_deeper(catalog: Catalog) -> None:
+def test_going_deeper_builds_on_the_last_answer(catalog: Catalog) -> None:
+    """Once every signal of the phase has had its question, a deeper move builds on the candidate's own words
+    (a second angle on a signal asked once); a generic move never asks the same ground again."""
     ground = _ground(catalog, question="sd-notifications")
-    candidates = phase_candidates(ground.question, ground.library, "clarify", [])
-    signal = "sd-functional-reqs"
-    first = next(c for c in candidates if c.signal == signal)
-    others = [c.signal for c in candidates if c.signal != signal]
-    situation = _situation(catalog, asked=[first.id], asked_signals=[signal], shown=set(others))
-    assert choose_probe(ground, "clarify", situation) is None
-    deeper = choose_probe(ground, "clarify", situation, deeper=True)
-    assert deeper is not None and deeper.signal == signal and deeper.id != first.id
+    candidates = phase_candidates(ground.question, ground.library, "deep-dive", [])
+    asked = {c.signal: c.id for c in reversed(candidates)}
+    situation = _situation(catalog, asked=list(asked.values()), asked_signals=list(asked))
+    assert choose_probe(ground, "deep-dive", situation) is None
+    assert choose_probe(ground, "deep-dive", situation, deeper=True) is None
+    hooked = _situation(catalog, asked=list(asked.values()), asked_signals=list(asked),
+                        hooks=[Hook("component", "Redis")])
+    deeper = choose_probe(ground, "deep-dive", hooked, deeper=True)
+    assert deeper is not None and deeper.source == "hook" and "Redis" in deeper.text
 
 
 def test_the_level_decides_which_bar_is_probed_first(catalog: Catalog) -> None:
@@ -195,16 +198,32 @@ def test_the_phase_moves_on_when_its_time_is_spent(catalog: Catalog) -> None:
 
 
 def test_a_covered_phase_with_time_left_goes_deeper_before_moving_on(catalog: Catalog) -> None:
-    ground = _ground(catalog, question="sd-notifications")
-    candidates = phase_candidates(ground.question, ground.library, "clarify", [])
-    firsts = {c.signal: c.id for c in reversed(candidates)}  # one follow-up per signal asked so far
-    asked, signals = list(firsts.values()), list(firsts)
-    situation = _situation(catalog, asked=asked, asked_signals=signals)
-    deeper = next_move(ground, situation, catalog.phases[Round.SYSTEM_DESIGN])
-    assert deeper.kind == "probe" and deeper.phase == 0 and deeper.signal in signals
-    short_of_time = _situation(catalog, asked=asked, asked_signals=signals, clock=_clock(catalog, elapsed=330))
-    moved = next_move(ground, short_of_time, catalog.phases[Round.SYSTEM_DESIGN])
-    assert moved.phase > 0 and "transition" in moved.prefix
+    ground = _ground(catalog, question="sd-url-shortener")
+    candidates = phase_candidates(ground.question, ground.library, "estimate", [])
+    asked = {c.signal: c.id for c in reversed(candidates)}
+    budgets = phase_budgets(catalog.phases[Round.SYSTEM_DESIGN], 45)
+    hooks = [Hook("number", "20,000 at peak")]
+    fields = dict(asked=list(asked.values()), asked_signals=list(asked), hooks=hooks)
+    roomy = _situation(catalog, clock=Clock(budgets, budgets[0] + 60, 1, budgets[0]), **fields)
+    deeper = next_move(ground, roomy, catalog.phases[Round.SYSTEM_DESIGN])
+    assert deeper.kind == "probe" and deeper.phase == 1 and deeper.source == "hook" and "20,000 at peak" in \
+        (deeper.probe_text or "")
+    short = _situation(catalog, clock=Clock(budgets, budgets[0] + budgets[1] + 1, 1, budgets[0]), **fields)
+    moved = next_move(ground, short, catalog.phases[Round.SYSTEM_DESIGN])
+    assert moved.phase > 1 and "time_up" in moved.prefix
+
+
+def test_the_round_follows_a_candidate_who_moves_on(catalog: Catalog) -> None:
+    """Numbers given during the clarifying phase take the round to the estimate phase, without a speech."""
+    ground = _ground(catalog)
+    move = next_move(ground, _situation(catalog, showed={"sd-capacity-estimate"}),
+                     catalog.phases[Round.SYSTEM_DESIGN])
+    assert move.phase == 1 and move.previous_phase == 0 and "follow" in move.prefix
+
+
+def test_a_request_to_go_on_gets_a_yes_and_no_new_question(catalog: Catalog) -> None:
+    move = _move(catalog, Analysis("answer", "So the hybrid. Shall I sketch the design?"), confirm=True)
+    assert move.kind == "clarify" and move.confirm
 
 
 def test_the_round_closes_with_the_candidates_questions_and_time_only_when_it_is_up(catalog: Catalog) -> None:

@@ -122,8 +122,9 @@ def analyze(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[s
     last = state["last"]
     if not last["text"]:
         return {"last": {**last, "kind": "command"}}
-    text = last["text"]
-    recent_turns = [Turn.model_validate(t) for t in state["turns"][-2:]]
+    text = reading.for_planning(last["text"])
+    recent_turns = [Turn.model_validate({**t, "text": reading.for_planning(t["text"])} if t["role"] == "candidate"
+                                        else t) for t in state["turns"][-2:]]
     embedder = context.detector.embedder
     embedder.embed([text, *reading.answer_sentences(text)])  # one model call; the steps below hit the cache
     detection = context.detector.detect(Transcript(turns=recent_turns))
@@ -139,11 +140,12 @@ def analyze(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[s
         analysis = Analysis("answer", text)  # pasted code is an answer, however short its prose
     company = scene.persona.companies[scene.company].answers if scene.company else []
     reply = reading.reply_to(embedder, questions_in(text), scene.question.facts, scene.persona.answers, company,
-                             wrap_up=bool(state.get("closing_asked")))
+                             wrap_up=bool(state.get("closing_asked")), background=_background(scene))
     components = scene.library.component_names() if scene.library else []
     hooks = hooks_in(text, components, frozenset(state.get("hooked", [])))
     return {"shown": shown, "touched": sorted(set(state.get("touched", [])) | set(touched)),
             "last": {**last, "kind": analysis.kind, "topic": topic, "tests": tests,
+                     "showed": sorted(detection.shown()),
                                      "recent": touched, "facts": reply.answers, "unanswered": reply.unanswered,
                                      "confirm": reply.confirm, "not_mine": reply.not_mine,
                                      "hooks": [{"kind": h.kind, "text": h.text} for h in hooks]}}
@@ -155,10 +157,11 @@ def plan(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str,
     last = state["last"]
     embedder = context.detector.embedder
     analysis = Analysis(last.get("kind", "answer"), last["text"], last.get("command"))
+    answer = reading.for_planning(last["text"])
     hooks = [Hook(h["kind"], h["text"]) for h in last.get("hooks", [])]
     candidates = _all_candidates(scene, hooks)
     pending = state["pending"]
-    background = f"{scene.question.title} {scene.question.prompt} {scene.question.ambiguous_prompt}"
+    background = _background(scene)
     hint = None
     if analysis.command == "hint":
         asked = pending.get("probe_text") or pending["text"]
@@ -171,11 +174,12 @@ def plan(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str,
                     weights=context.company.weights.get(scene.rubric.round, {}) if context.company else {})
     situation = Situation(
         analysis=analysis, clock=clock, shown=set(state.get("shown", [])), recent=set(last.get("recent", [])),
-        touched=set(state.get("touched", [])),
+        touched=set(state.get("touched", [])), showed=set(last.get("showed", [])),
         asked=list(state.get("asked", [])), asked_signals=list(state.get("asked_signals", [])),
-        stated=reading.already_answered(embedder, _answers(state), candidates, background, scene.common_words)
+        stated=reading.already_answered(embedder, _answers(state), candidates, background, scene.common_words,
+                                        {sid: signal.cues for sid, signal in scene.rubric.signals.items()})
         if last["text"] else set(),
-        relevance=reading.relevance(embedder, last["text"], candidates) if last["text"] else {},
+        relevance=reading.relevance(embedder, answer, candidates) if answer else {},
         hooks=hooks, current_probe=pending.get("probe"), current_signal=pending.get("signal"),
         last_source=pending.get("source"), closing_asked=state.get("closing_asked", False),
         wrap_exchanges=state.get("wrap_exchanges", 0), elaborated=state.get("elaborated", False),
@@ -187,8 +191,8 @@ def plan(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str,
     move = next_move(ground, situation, scene.phases)
     quotable = move.kind == "probe" and analysis.kind == "answer" and move.source in ("question", "library")
     if quotable and move.probe_text:
-        move.quote = reading.quote_for(embedder, last["text"], move.probe_text)
-    move.context = _samples(context, last["text"])
+        move.quote = reading.quote_for(embedder, answer, move.probe_text)
+    move.context = _samples(context, answer)
     update: dict[str, Any] = {"move": move.to_dict()}
     if move.phase != state.get("phase", 0):
         update.update(phase=move.phase, phase_started=state.get("clock", 0.0))
@@ -206,8 +210,13 @@ def grade(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str
 # --- helpers ------------------------------------------------------------------------------------
 
 
+def _background(scene: Scene) -> str:
+    """The problem statement: its words say nothing about which fact or follow-up a sentence is about."""
+    return f"{scene.question.title} {scene.question.prompt} {scene.question.ambiguous_prompt}"
+
+
 def _answers(state: InterviewState) -> list[str]:
-    return [t["text"] for t in state.get("turns", []) if t["role"] == "candidate"]
+    return [reading.for_planning(t["text"]) for t in state.get("turns", []) if t["role"] == "candidate"]
 
 
 def _all_candidates(scene: Scene, hooks: list[Hook]) -> list[Candidate]:

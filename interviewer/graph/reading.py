@@ -13,13 +13,14 @@ import numpy as np
 from interviewer.candidate_questions import AskedQuestion, Reply, match_answers
 from interviewer.catalog import Persona, PersonaAnswer
 from interviewer.feedback.evidence import candidate_units
+from interviewer.feedback.injection import REMOVED, without_injections
 from interviewer.moves import Candidate, RoundMoves, fixed_texts
 from interviewer.planner import pick_quote
 from interviewer.rag.embeddings import Embedder
 from interviewer.types import Question, Transcript, Turn
 from interviewer.words import stems
 
-FACT_SIMILARITY = 0.40
+FACT_SIMILARITY = 0.45
 """A question and a fact ("scale: 200 million users ...") this close: the fact answers it."""
 KEYWORD_BONUS = 0.12
 """Added when the question names a word of the fact's topic ("latency", "retention")."""
@@ -35,15 +36,19 @@ FACT_BONUS = 0.03
 """During the round, the problem's facts win a near tie with the persona ("how many engineers do we have?")."""
 STATED_SIMILARITY = 0.58
 """A sentence of the answer this close to a follow-up already answers it."""
+CUED_SIMILARITY = 0.45
+"""Or this close, when the answers use one of the follow-up's signal's cue phrases ("out of scope")."""
 STATED_WORDS = 2
 """Or: a recent answer repeats this many of the follow-up's distinctive words (the options it offers)."""
 RECENT_ANSWERS = 3
 QUOTE_SIMILARITY = 0.45
 HINT_SIMILARITY = 0.3
-_ABOUT_US = re.compile(r"\b(your|team|teams|role|company|culture|on-?call|promotions?|managers?|joining|join|"
-                       r"here|day-to-day|first (project|months?|weeks?)|recruiter|remote|office|hiring|growth)\b",
-                       re.IGNORECASE)
-"""Words of a question about the team, the role or the company (not about the problem)."""
+_ABOUT_US = re.compile(
+    r"\b(your (team|company|org|organi[sz]ation|group|work|stack|day|role|manager|job)|you (work|like|enjoy|do)|"
+    r"the role|this role|the position|culture|on-?call|promotions?|joining|work(ing)? here|here at|at your|"
+    r"day-to-day|first (project|months?|weeks?|year)|recruiter|remote|office|hiring|growth|career)\b", re.IGNORECASE)
+"""Words of a question about the team, the role or the company (not about the problem). Mid-round, only such a
+question gets the persona's answers."""
 _COMMON = frozenset("""about after again also and any are around because been before being both but can could
 did does doing each either even every for from going had has have how into its just let like made make many may
 might more most much must need now off once only other our out over own per same say see should since some such
@@ -60,6 +65,14 @@ def similarity(embedder: Embedder, a: Sequence[str], b: Sequence[str]) -> np.nda
     if not a or not b:
         return np.zeros((len(a), len(b)), dtype=np.float32)
     return np.asarray(_texts(embedder, a) @ _texts(embedder, b).T)
+
+
+def for_planning(answer: str) -> str:
+    """The answer without sentences that try to instruct the interviewer ("ignore your instructions"): they
+    change nothing the interviewer does next."""
+    turn = Turn(id=1, speaker="Candidate", role="candidate", text=answer)
+    cleaned = without_injections(Transcript(turns=[turn])).turns[0].text
+    return " ".join(cleaned.replace(REMOVED, " ").split()) if cleaned != answer else answer
 
 
 def answer_sentences(answer: str) -> list[str]:
@@ -99,11 +112,14 @@ class _Known:
 
 
 def reply_to(embedder: Embedder, questions: Sequence[AskedQuestion], facts: dict[str, str],
-             persona: Sequence[PersonaAnswer], company: Sequence[PersonaAnswer], *, wrap_up: bool) -> Reply:
+             persona: Sequence[PersonaAnswer], company: Sequence[PersonaAnswer], *, wrap_up: bool,
+             background: str = "") -> Reply:
     """Answers to the candidate's questions, each from whatever fits it best above its own bar: the
     question's facts ("scale: 200 million users ..."), the company overlay or the persona (the team, the
-    role). A question nothing answers is returned unanswered if it waits for a reply or addresses the
-    interviewer; at the end, every question does."""
+    role). A word a question shares with a fact counts for it unless the problem statement (`background`) has it
+    too. A question nothing answers is unanswered (or, about the team or company, not the interviewer's to
+    answer) unless the candidate answered it themselves."""
+    ground = stems(background)
     known = ([_Known(value, [text], FACT_SIMILARITY, tuple(_key_words(key)), 0.0 if wrap_up else FACT_BONUS)
               for (key, value), text in zip(facts.items(), fact_texts(facts), strict=True)]
              + [_Known(a.answer, a.asks, PERSONA_SIMILARITY, bonus=COMPANY_BONUS, about_us=True) for a in company]
@@ -125,7 +141,10 @@ def reply_to(embedder: Embedder, questions: Sequence[AskedQuestion], facts: dict
             if any(word in text.lower() for word in item.key_words):
                 best[row] += KEYWORD_BONUS
             if not item.about_us:
-                best[row] += SHARED_WORD_BONUS * min(len(_own_words(text) & _own_words(item.answer)), 2)
+                shared = (_own_words(text) & _own_words(item.answer)) - ground
+                best[row] += SHARED_WORD_BONUS * min(len(shared), 2)
+        if item.about_us and not wrap_up:
+            best = np.where([bool(_ABOUT_US.search(text)) for text in texts], best, -1.0)
         margins[:, index] = best
         column += width
     ours = np.array([item.about_us for item in known])
@@ -161,20 +180,27 @@ def distinctive_words(text: str, background: str, common: frozenset[str] = froze
 
 
 def already_answered(embedder: Embedder, answers: Sequence[str], candidates: Sequence[Candidate], background: str,
-                     common: frozenset[str] = frozenset(), recent: int = RECENT_ANSWERS) -> set[str]:
-    """Follow-ups the candidate's answers already answer: a sentence of any answer is close in meaning, or one
-    of the last `recent` answers repeats several of the follow-up's distinctive words (the options it offers,
-    the thing it names). A follow-up built on the answer's own words is never "already answered"."""
-    candidates = [c for c in candidates if c.source != "hook"]
-    if not candidates or not answers:
+                     common: frozenset[str] = frozenset(), cues: dict[str, list[str]] | None = None,
+                     recent: int = RECENT_ANSWERS) -> set[str]:
+    """Follow-ups the candidate's answers already answer: the last answer does what the move asks (its
+    `answered_if`), or a sentence of any answer is close in meaning (less close will do when the answer uses
+    one of the signal's cue phrases), or one of the last `recent` answers repeats several of the follow-up's
+    distinctive words (the options it offers, the thing it names). A follow-up built on the answer's own words
+    is judged only by its `answered_if`: its text quotes the answer."""
+    if not answers:
         return set()
+    stated = {c.id for c in candidates if c.answered_if and re.search(c.answered_if, answers[-1], re.IGNORECASE)}
+    candidates = [c for c in candidates if c.source != "hook"]
+    if not candidates:
+        return stated
     sentences = [sentence for answer in answers for sentence in answer_sentences(answer)]
     scores = similarity(embedder, sentences, [c.text for c in candidates]).max(axis=0)
     said = {word for answer in answers[-recent:] for word in stems(answer)}
-    stated = set()
+    lowered = " ".join(answers).lower()
     for candidate, score in zip(candidates, scores, strict=True):
         own = distinctive_words(candidate.text, background, common)
-        if score >= STATED_SIMILARITY or len(own & said) >= STATED_WORDS:
+        cued = any(cue in lowered for cue in (cues or {}).get(candidate.signal, []))
+        if score >= STATED_SIMILARITY or (cued and score >= CUED_SIMILARITY) or len(own & said) >= STATED_WORDS:
             stated.add(candidate.id)
     return stated
 
