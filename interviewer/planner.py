@@ -34,14 +34,15 @@ QUOTE_WORDS = 18
 DEEPER_SECONDS = 60.0
 """A phase whose ground is covered goes deeper (a second angle on a signal not yet shown) while at least this
 much of its time is left."""
+BACK_FILL_SECONDS = 180.0
+"""With more than this left before the wrap-up and the later phases exhausted, the round goes back to earlier
+ground it has not dug into rather than end early."""
 DEEPER_TIMES = 2
 """Going deeper, a signal already asked this many times is left alone."""
 HOOK_TEMPLATE_USES = 2
 HOOK_GAP = 4
 """A move that builds on the candidate's words is used at most twice a round, and not within four follow-ups
 of its last use."""
-QUESTION_PROBE_BONUS = 0.05
-"""The question's own probes are written for it: a small edge in relevance over the round's library."""
 WRAP_QUESTIONS_SHARE = 0.6
 """In the wrap-up, the candidate's questions come when this share of the wrap-up's time is left (before that,
 a wrap-up probe)."""
@@ -264,12 +265,22 @@ class Situation:
     tests: dict[str, Any] | None = None
 
 
-def open_candidates(ground: Ground, phase_id: str, situation: Situation, *, deeper: bool = False) -> list[Candidate]:
-    """Follow-ups of the phase that may be asked now: never one already asked or already answered, nor one on a
-    signal shown or touched by the last answer. First pass: one follow-up per signal, and a generic library move
-    only on ground no answer has touched. Deeper: moves that build on the last answer's own words, for a signal
-    not yet shown (a second angle on one asked once)."""
-    blocked = situation.shown | situation.recent
+Depth = Literal["fresh", "hook", "specific", "library"]
+DEPTHS: tuple[Depth, ...] = ("fresh", "hook", "specific", "library")
+"""How far a phase digs, in order: ground nobody has touched; a move built on the last answer's own words;
+the question's own probes on ground already touched; the round's generic moves on ground touched but not
+shown."""
+
+
+def open_candidates(ground: Ground, phase_id: str, situation: Situation, depth: Depth = "fresh") -> list[Candidate]:
+    """Follow-ups of the phase that may be asked at this depth. Never one already asked or already answered,
+    nor one on a signal the last answer showed or touched.
+    - fresh: one follow-up per signal, on a signal not shown; a generic move only on ground no answer touched;
+    - hook: a move built on the last answer's words (a signal asked twice is left alone; a template at most
+      twice a round, not within a few follow-ups of its last use);
+    - specific: the question's own probes, whatever was shown before;
+    - library: the round's generic moves on a signal not shown and asked at most once."""
+    blocked = situation.recent | situation.showed
     asked = set(situation.asked)
     templates = [template_of(asked_id) for asked_id in situation.asked]
     out = []
@@ -277,40 +288,57 @@ def open_candidates(ground: Ground, phase_id: str, situation: Situation, *, deep
         if candidate.id in asked or candidate.id in situation.stated or candidate.signal in blocked:
             continue
         times = situation.asked_signals.count(candidate.signal)
-        if deeper:
-            fresh = template_of(candidate.id) not in templates[-HOOK_GAP:]
-            if candidate.source == "hook" and times <= DEEPER_TIMES and fresh \
-                    and templates.count(template_of(candidate.id)) < HOOK_TEMPLATE_USES:
-                out.append(candidate)
-        elif times == 0 and not (candidate.source == "library" and candidate.signal in situation.touched):
+        shown = candidate.signal in situation.shown
+        if depth == "fresh":
+            fits = times == 0 and not shown and not (candidate.source == "library"
+                                                      and candidate.signal in situation.touched)
+        elif depth == "hook":
+            template = template_of(candidate.id)
+            fits = (candidate.source == "hook" and not shown and times <= DEEPER_TIMES
+                    and template not in templates[-HOOK_GAP:] and templates.count(template) < HOOK_TEMPLATE_USES)
+        elif depth == "specific":
+            fits = candidate.source == "question"
+        else:
+            fits = candidate.source == "library" and not shown and times <= 1
+        if fits:
             out.append(candidate)
     return out
 
 
-def choose_probe(ground: Ground, phase_id: str, situation: Situation, *, deeper: bool = False) -> Candidate | None:
-    """The best open follow-up of the phase: the level's bar first, then ground no answer has touched yet (a
-    signal near something said, or whose question the answers already answer, comes later), then the
-    company's emphasis, then one that builds on the candidate's words (not twice running), then how closely it
-    follows the last answer, then the question's own probes before the library, in their order."""
-    candidates = open_candidates(ground, phase_id, situation, deeper=deeper)
+def choose_probe(ground: Ground, phase_id: str, situation: Situation, depth: Depth = "fresh") -> Candidate | None:
+    """The best open follow-up of the phase at this depth: the question's own probes and moves built on the
+    candidate's words before the round's generic ones; then the level's bar, one that builds on the candidate's
+    words, ground no answer has touched yet, the company's emphasis, how closely it follows the last answer, and
+    the question's own order. Two moves built on the candidate's words never come in a row while anything else
+    is open."""
+    candidates = open_candidates(ground, phase_id, situation, depth)
+    if situation.last_source == "hook" and any(c.source != "hook" for c in candidates):
+        candidates = [c for c in candidates if c.source != "hook"]
     if not candidates:
         return None
     order = {candidate.id: index for index, candidate in enumerate(candidates)}
-    source_rank = {"question": 0, "hook": 1, "library": 2}
     near = situation.touched | {candidate.signal for candidate in phase_candidates(
         ground.question, ground.library, phase_id, situation.hooks) if candidate.id in situation.stated}
 
-    def rank(candidate: Candidate) -> tuple[int, int, float, int, float, int, int]:
+    def rank(candidate: Candidate) -> tuple[int, int, int, int, float, float, int]:
         signal = ground.rubric.signals[candidate.signal]
         dimension = ground.rubric.dimension_of(candidate.signal).id
-        builds = candidate.source == "hook" and situation.last_source != "hook"
         relevance = situation.relevance.get(candidate.id, 0.0)
-        relevance += QUESTION_PROBE_BONUS if candidate.source == "question" else 0.0
-        return (-signal_matters(signal.bar, ground.level), int(candidate.signal in near),
-                -ground.weights.get(dimension, 1.0), -int(builds), -round(relevance, 2), source_rank[candidate.source],
-                order[candidate.id])
+        return (int(candidate.source == "library"), -signal_matters(signal.bar, ground.level),
+                -int(candidate.source == "hook"), int(candidate.signal in near), -ground.weights.get(dimension, 1.0),
+                -round(relevance, 2), order[candidate.id])
 
     return min(candidates, key=rank)
+
+
+def deepest_probe(ground: Ground, phase_id: str, situation: Situation,
+                  depths: tuple[Depth, ...] = DEPTHS) -> Candidate | None:
+    """The first depth that has something to ask."""
+    for depth in depths:
+        pick = choose_probe(ground, phase_id, situation, depth)
+        if pick is not None:
+            return pick
+    return None
 
 
 def next_move(ground: Ground, situation: Situation, phases: list[Phase]) -> Move:
@@ -357,30 +385,35 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
     over = clock.phase_left <= 0
     ahead = _moved_on(ground, s, phases)
     if ahead is not None and clock.main_left > 0:
-        pick = choose_probe(ground, phases[ahead].id, s) or choose_probe(ground, phases[ahead].id, s, deeper=True)
+        pick = deepest_probe(ground, phases[ahead].id, s)
         if pick is not None:
             move = _probe_move(pick, ahead, [*prefix, "follow"], note)
             move.previous_phase = phase
             return move
     if not over:
-        pick = choose_probe(ground, phases[phase].id, s)
-        if pick is None and clock.phase_left >= DEEPER_SECONDS:
-            pick = choose_probe(ground, phases[phase].id, s, deeper=True)
+        # Ground nobody touched first; with time left in the phase, deeper.
+        depths = DEPTHS if clock.phase_left >= DEEPER_SECONDS else DEPTHS[:1]
+        pick = deepest_probe(ground, phases[phase].id, s, depths)
         if pick is not None:
             return _probe_move(pick, phase, prefix, note)
-    # The phase is done (time spent, or covered with nothing deeper to ask): the next phase with something
-    # to ask, unless the main phases' time is gone.
+    # The phase is done (time spent, or nothing left to dig): the next phase with something to ask, unless the
+    # main phases' time is gone; with much time left, any earlier ground still open.
     opener = [kind for kind in prefix if kind != "acknowledge"]
     step = "time_up" if over else "transition"
     covered = bool(_covered(ground, phases[phase].id, s.shown))
     if clock.main_left > 0:
         for later in range(phase + 1, wrap_up):
-            pick = choose_probe(ground, phases[later].id, s)
+            pick = deepest_probe(ground, phases[later].id, s, ("fresh", "specific"))
             if pick is not None:
                 weighed = ground.weights.get(ground.rubric.dimension_of(pick.signal).id, 1.0) > 1.0
                 move = _probe_move(pick, later, [*opener, step], note)
                 move.previous_phase, move.push, move.covered = phase, weighed, covered
                 return move
+    if clock.main_left > BACK_FILL_SECONDS:
+        for earlier in range(phase):
+            pick = deepest_probe(ground, phases[earlier].id, s, DEPTHS[1:])
+            if pick is not None:
+                return _probe_move(pick, phase, prefix, note)
     if step == "transition" and clock.main_left > 0:
         step = "ahead"  # nothing left to ask before the wrap-up is due
     return _wrap_up_move(ground, s, phases, [*opener, step], note, entering_from=phase, covered=covered)
@@ -402,7 +435,7 @@ def _past_code(ground: Ground, s: Situation, phases: list[Phase], code_phase: in
     acknowledging it, to the next phase with something to ask."""
     opener = [kind for kind in prefix if kind != "acknowledge"]
     for later in range(code_phase + 1, len(phases) - 1):
-        pick = choose_probe(ground, phases[later].id, s)
+        pick = deepest_probe(ground, phases[later].id, s, ("fresh", "specific"))
         if pick is not None:
             move = _probe_move(pick, later, [*opener, "transition"], note)
             move.previous_phase, move.covered = code_phase, True
@@ -420,7 +453,7 @@ def _wrap_up_move(ground: Ground, s: Situation, phases: list[Phase], prefix: lis
     """In the wrap-up: one of its probes while there is time for it, then the candidate's questions."""
     wrap_up = len(phases) - 1
     questions_due = s.clock.total_left <= WRAP_QUESTIONS_SHARE * s.clock.budgets[-1]
-    pick = None if questions_due else choose_probe(ground, phases[wrap_up].id, s)
+    pick = None if questions_due else deepest_probe(ground, phases[wrap_up].id, s, ("fresh", "specific"))
     if pick is not None:
         move = _probe_move(pick, wrap_up, prefix, note)
     else:

@@ -102,10 +102,10 @@ def test_going_deeper_builds_on_the_last_answer(catalog: Catalog) -> None:
     asked = {c.signal: c.id for c in reversed(candidates)}
     situation = _situation(catalog, asked=list(asked.values()), asked_signals=list(asked))
     assert choose_probe(ground, "deep-dive", situation) is None
-    assert choose_probe(ground, "deep-dive", situation, deeper=True) is None
+    assert choose_probe(ground, "deep-dive", situation, "hook") is None
     hooked = _situation(catalog, asked=list(asked.values()), asked_signals=list(asked),
                         hooks=[Hook("component", "Redis")])
-    deeper = choose_probe(ground, "deep-dive", hooked, deeper=True)
+    deeper = choose_probe(ground, "deep-dive", hooked, "hook")
     assert deeper is not None and deeper.source == "hook" and "Redis" in deeper.text
 
 
@@ -114,23 +114,24 @@ def test_the_level_decides_which_bar_is_probed_first(catalog: Catalog) -> None:
         ground = _ground(catalog, level)
         for phase in {p.phase for p in ground.question.probes}:
             probe = choose_probe(ground, phase, _situation(catalog))
-            candidates = phase_candidates(ground.question, ground.library, phase, [])
+            candidates = [c for c in phase_candidates(ground.question, ground.library, phase, [])
+                          if c.source == "question"]
             if probe is not None and bar in {ground.rubric.signals[c.signal].bar for c in candidates}:
                 assert ground.rubric.signals[probe.signal].bar == bar, (level, phase)
 
 
 def test_untouched_ground_comes_before_ground_the_answers_came_near(catalog: Catalog) -> None:
-    ground = _ground(catalog)
-    first = choose_probe(ground, "clarify", _situation(catalog))
+    ground = _ground(catalog, question="sd-notifications")
+    first = choose_probe(ground, "high-level", _situation(catalog))
     assert first is not None
-    later = choose_probe(ground, "clarify", _situation(catalog, touched={first.signal}))
+    later = choose_probe(ground, "high-level", _situation(catalog, touched={first.signal}))
     assert later is not None and later.signal != first.signal
 
 
 def test_relevance_to_the_last_answer_breaks_ties(catalog: Catalog) -> None:
     ground = _ground(catalog)
     caching = [c for c in phase_candidates(ground.question, ground.library, "deep-dive", [])
-               if c.signal == "sd-caching"]
+               if c.signal == "sd-caching" and c.source == "question"]
     assert len(caching) >= 2
     favoured = caching[-1]
     others = {c.signal for c in phase_candidates(ground.question, ground.library, "deep-dive", [])} - {"sd-caching"}
@@ -138,22 +139,25 @@ def test_relevance_to_the_last_answer_breaks_ties(catalog: Catalog) -> None:
     assert choose_probe(ground, "deep-dive", situation) == favoured
 
 
-def test_company_weights_put_their_dimensions_first(catalog: Catalog) -> None:
-    ground = _ground(catalog)
+@pytest.mark.parametrize("question", ["sd-news-feed", "sd-chat"])
+def test_company_weights_put_their_dimensions_first(catalog: Catalog, question: str) -> None:
+    ground = _ground(catalog, question=question)
     rubric = ground.rubric
     checked = 0
     for phase in dict.fromkeys(p.id for p in catalog.phases[Round.SYSTEM_DESIGN]):
         unweighted = choose_probe(ground, phase, _situation(catalog))
         candidates = phase_candidates(ground.question, ground.library, phase, [])
         others = [c for c in candidates if unweighted is not None and rubric.signals[c.signal].bar == "execution"
+                  and c.source == "question"
                   and rubric.dimension_of(c.signal).id != rubric.dimension_of(unweighted.signal).id]
         if not others:
             continue
         dimension = rubric.dimension_of(others[0].signal).id
-        weighted = choose_probe(_ground(catalog, weights={dimension: 2.0}), phase, _situation(catalog))
+        weighted = choose_probe(_ground(catalog, question=question, weights={dimension: 2.0}), phase,
+                                _situation(catalog))
         assert weighted is not None and rubric.dimension_of(weighted.signal).id == dimension, phase
         checked += 1
-    assert checked >= 2
+    assert checked >= 1
 
 
 def test_a_move_builds_on_the_candidates_words_but_not_twice_running(catalog: Catalog) -> None:
