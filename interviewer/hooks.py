@@ -22,12 +22,15 @@ _RATE = re.compile(r"\b(per (second|minute|hour|day|month|year|user|request)|a (
 _CLAUSE = re.compile(r"[,;:]\s|[()]|\s[-–—]\s|\s(?:and|but|which|so|is|are|means|gives|that'?s|or)\s", re.IGNORECASE)
 _PEAK = re.compile(r"\b(peak|burst|spike|worst case|p99)\b", re.IGNORECASE)
 HOOK_WORDS = 10
+_CLAUSE_WORDS = {"that", "which", "who", "against", "because", "since", "while", "where", "so", "but", "and",
+                 "with", "if", "when", "than", "to"}
+"""A quoted figure stops before these ("1 million reads a second at peak", not "... at peak against ...")."""
 
 
 @dataclass(frozen=True)
 class Hook:
     kind: str
-    """"number" or "component"."""
+    """"number", "component", or "name" (a component named by a proper name: Redis, Kafka)."""
     text: str
     """Verbatim words of the candidate ("4,600 redirects per second on average"), or the component's name."""
 
@@ -43,10 +46,11 @@ def number_hook(answer: str) -> Hook | None:
             match = _NUMBER.search(clause)
             if match is None:
                 continue
-            words = clause[match.start():].split()
+            words = clause[match.start():].split()[:HOOK_WORDS]
             if len(words) < 2:
                 continue
-            fragment = " ".join(words[:HOOK_WORDS]).rstrip(".,;:!")
+            cut = next((i for i, word in enumerate(words) if i >= 3 and word.lower() in _CLAUSE_WORDS), len(words))
+            fragment = " ".join(words[:cut]).rstrip(".,;:!")
             score = (2 * bool(_RATE.search(fragment)) + bool(_SCALE.search(fragment))
                      + bool(re.search(r"\d", fragment)) + bool(_PEAK.search(fragment)))
             if score >= 2 and (best is None or score >= best[0]):
@@ -74,5 +78,8 @@ def component_hook(answer: str, components: list[tuple[str, list[str]]],
 def hooks_in(answer: str, components: list[tuple[str, list[str]]],
              avoid: frozenset[str] = frozenset()) -> list[Hook]:
     """The answer's hooks: its most telling number, and the first component it names that is not in `avoid`
-    (components already built on)."""
-    return [hook for hook in (number_hook(answer), component_hook(answer, components, avoid)) if hook is not None]
+    (components already built on); a component with a proper name is also a "name" hook (a choice the
+    candidate made, which a move can question)."""
+    hooks = [hook for hook in (number_hook(answer), component_hook(answer, components, avoid)) if hook is not None]
+    return hooks + [Hook("name", hook.text) for hook in hooks if hook.kind == "component"
+                    and not hook.text.startswith("your ")]

@@ -17,7 +17,7 @@ from interviewer.types import Question, Round, Rubric, Strict
 
 MOVES_FILE = Path(__file__).parent / "data" / "moves.yaml"
 
-HookKind = Literal["number", "component"]
+HookKind = Literal["number", "component", "name"]
 Source = Literal["question", "library", "hook"]
 
 
@@ -83,7 +83,7 @@ def check_moves(library: dict[Round, RoundMoves], rubrics: dict[Round, Rubric],
                     re.compile(move.answered_if)
                 except re.error as error:
                     raise UserError(f"{where}: answered_if is not a regular expression ({error})") from None
-        if any(move.hook == "component" for move in moves.moves) and not moves.components:
+        if any(move.hook in ("component", "name") for move in moves.moves) and not moves.components:
             raise UserError(f"moves.yaml: {round_.value}: component moves need a components list")
 
 
