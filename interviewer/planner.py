@@ -390,6 +390,13 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
             move = _probe_move(pick, ahead, [*prefix, "follow"], note)
             move.previous_phase = phase
             return move
+        # The answer covered the next phase outright: say so and open the one after.
+        for later in range(ahead + 1, wrap_up):
+            pick = deepest_probe(ground, phases[later].id, s, ("fresh", "specific"))
+            if pick is not None:
+                move = _probe_move(pick, later, [*[k for k in prefix if k != "acknowledge"], "transition"], note)
+                move.previous_phase, move.covered = ahead, True
+                return move
     if not over:
         # Ground nobody touched first; with time left in the phase, deeper.
         depths = DEPTHS if clock.phase_left >= DEEPER_SECONDS else DEPTHS[:1]
