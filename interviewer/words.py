@@ -6,7 +6,6 @@ import re
 
 _SENTENCES = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+")
 _WORD = re.compile(r"[a-z][a-z0-9-]+")
-_SUFFIX = re.compile(r"(ings?|ers?|ed|es|s)$")
 
 
 def sentences(text: str) -> list[str]:
@@ -18,6 +17,20 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def stem(word: str) -> str:
+    """A crude stem: plurals and common endings cut ("boxes" -> "box", "followers" -> "follow")."""
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith(("xes", "ses", "zes", "ches", "shes")):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    for ending in ("ing", "ed", "er"):
+        if len(word) > 5 and word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
 def stems(text: str) -> set[str]:
-    """Lower-case words with common endings cut ("followers" and "follow" meet)."""
-    return {_SUFFIX.sub("", word) if len(word) > 5 else word for word in words(text)}
+    """The stems of a text's words."""
+    return {stem(word) for word in words(text)}

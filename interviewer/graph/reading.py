@@ -37,7 +37,8 @@ FACT_BONUS = 0.03
 STATED_SIMILARITY = 0.58
 """A sentence of the answer this close to a follow-up already answers it."""
 CUED_SIMILARITY = 0.45
-"""Or this close, when the answers use one of the follow-up's signal's cue phrases ("out of scope")."""
+"""Or this close, when the answers use one of the follow-up's signal's cue phrases, or one of its distinctive
+words ("black box")."""
 STATED_WORDS = 2
 """Or: a recent answer repeats this many of the follow-up's distinctive words (the options it offers)."""
 RECENT_ANSWERS = 3
@@ -184,7 +185,8 @@ def already_answered(embedder: Embedder, answers: Sequence[str], candidates: Seq
                      recent: int = RECENT_ANSWERS) -> set[str]:
     """Follow-ups the candidate's answers already answer: the last answer does what the move asks (its
     `answered_if`), or a sentence of any answer is close in meaning (less close will do when the answer uses
-    one of the signal's cue phrases), or one of the last `recent` answers repeats several of the follow-up's
+    one of the signal's cue phrases or one of the follow-up's own words), or one of the last `recent` answers
+    repeats several of the follow-up's
     distinctive words (the options it offers, the thing it names). A follow-up built on the answer's own words
     is judged only by its `answered_if`: its text quotes the answer."""
     if not answers:
@@ -196,11 +198,13 @@ def already_answered(embedder: Embedder, answers: Sequence[str], candidates: Seq
     sentences = [sentence for answer in answers for sentence in answer_sentences(answer)]
     scores = similarity(embedder, sentences, [c.text for c in candidates]).max(axis=0)
     said = {word for answer in answers[-recent:] for word in stems(answer)}
+    said_ever = {word for answer in answers for word in stems(answer)}
     lowered = " ".join(answers).lower()
     for candidate, score in zip(candidates, scores, strict=True):
         own = distinctive_words(candidate.text, background, common)
         cued = any(cue in lowered for cue in (cues or {}).get(candidate.signal, []))
-        if score >= STATED_SIMILARITY or (cued and score >= CUED_SIMILARITY) or len(own & said) >= STATED_WORDS:
+        near = score >= CUED_SIMILARITY and (cued or bool(own & said_ever))
+        if score >= STATED_SIMILARITY or near or len(own & said) >= STATED_WORDS:
             stated.add(candidate.id)
     return stated
 
