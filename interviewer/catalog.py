@@ -104,6 +104,7 @@ class Phrases(Strict):
     covered: list[str]
     transition: list[str]
     ahead: list[str]
+    back: list[str]
     time_up: list[str]
     dont_know: list[str]
     short: list[str]

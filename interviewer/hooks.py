@@ -20,6 +20,9 @@ _RATE = re.compile(r"\b(per (second|minute|hour|day|month|year|user|request)|a (
                    r"dollars|cents)",
                    re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;:]\s|[()]|\s[-–—]\s|\s(?:and|but|which|so|is|are|means|gives|that'?s|or)\s", re.IGNORECASE)
+_LOAD = re.compile(r"(\bper|\ba|/)\s?(second|sec|s|minute|hour|day)\b|\b(qps|rps)\b|\b(requests|reads|writes|"
+                   r"users|events|messages|clicks|orders|rides|trips|queries|inserts|updates|notifications|"
+                   r"redirects|calls|sessions|searches|predictions)\b", re.IGNORECASE)
 _PEAK = re.compile(r"\b(peak|burst|spike|worst case|p99)\b", re.IGNORECASE)
 HOOK_WORDS = 10
 _CLAUSE_WORDS = {"that", "which", "who", "against", "because", "since", "while", "where", "so", "but", "and",
@@ -30,7 +33,8 @@ _CLAUSE_WORDS = {"that", "which", "who", "against", "because", "since", "while",
 @dataclass(frozen=True)
 class Hook:
     kind: str
-    """"number", "component", or "name" (a component named by a proper name: Redis, Kafka)."""
+    """"number", "rate" (a number that is a load), "component", or "name" (a component named by a proper name:
+    Redis, Kafka)."""
     text: str
     """Verbatim words of the candidate ("4,600 redirects per second on average"), or the component's name."""
 
@@ -58,6 +62,13 @@ def number_hook(answer: str) -> Hook | None:
     return Hook("number", best[1]) if best else None
 
 
+def rate_hook(answer: str) -> Hook | None:
+    """The candidate's most telling figure when it is a load (so much per second, so many requests or users):
+    what "ten times bigger" can be asked of."""
+    hook = number_hook(answer)
+    return Hook("rate", hook.text) if hook is not None and _LOAD.search(hook.text) else None
+
+
 def component_hook(answer: str, components: list[tuple[str, list[str]]],
                    avoid: frozenset[str] = frozenset()) -> Hook | None:
     """The first of the round's components (each a name and the wordings that find it) that the answer names.
@@ -77,9 +88,11 @@ def component_hook(answer: str, components: list[tuple[str, list[str]]],
 
 def hooks_in(answer: str, components: list[tuple[str, list[str]]],
              avoid: frozenset[str] = frozenset()) -> list[Hook]:
-    """The answer's hooks: its most telling number, and the first component it names that is not in `avoid`
+    """The answer's hooks: its most telling number (also a "rate" when it is a load), and the first component it
+    names that is not in `avoid`
     (components already built on); a component with a proper name is also a "name" hook (a choice the
     candidate made, which a move can question)."""
-    hooks = [hook for hook in (number_hook(answer), component_hook(answer, components, avoid)) if hook is not None]
+    hooks = [hook for hook in (number_hook(answer), rate_hook(answer), component_hook(answer, components, avoid))
+             if hook is not None]
     return hooks + [Hook("name", hook.text) for hook in hooks if hook.kind == "component"
                     and not hook.text.startswith("your ")]

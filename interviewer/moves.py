@@ -17,7 +17,7 @@ from interviewer.types import Question, Round, Rubric, Strict
 
 MOVES_FILE = Path(__file__).parent / "data" / "moves.yaml"
 
-HookKind = Literal["number", "component", "name"]
+HookKind = Literal["number", "rate", "component", "name"]
 Source = Literal["question", "library", "hook"]
 
 

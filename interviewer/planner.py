@@ -398,11 +398,19 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
                 move.previous_phase, move.covered = ahead, True
                 return move
     if not over:
-        # Ground nobody touched first; with time left in the phase, deeper.
-        depths = DEPTHS if clock.phase_left >= DEEPER_SECONDS else DEPTHS[:1]
-        pick = deepest_probe(ground, phases[phase].id, s, depths)
+        # Ground nobody touched first; with time left in the phase, deeper: the candidate's own words, the
+        # question's probes here, then those of phases the round went through quickly, then generic moves.
+        roomy = clock.phase_left >= DEEPER_SECONDS
+        pick = deepest_probe(ground, phases[phase].id, s, ("fresh", "hook", "specific") if roomy else ("fresh",))
         if pick is not None:
             return _probe_move(pick, phase, prefix, note)
+        if roomy:
+            back = _back_fill(ground, s, phases, ("specific",))
+            if back is not None:
+                return _probe_move(back, phase, [*prefix, "back"], note)
+            pick = deepest_probe(ground, phases[phase].id, s, ("library",))
+            if pick is not None:
+                return _probe_move(pick, phase, prefix, note)
     # The phase is done (time spent, or nothing left to dig): the next phase with something to ask, unless the
     # main phases' time is gone; with much time left, any earlier ground still open.
     opener = [kind for kind in prefix if kind != "acknowledge"]
@@ -417,13 +425,22 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
                 move.previous_phase, move.push, move.covered = phase, weighed, covered
                 return move
     if clock.main_left > BACK_FILL_SECONDS:
-        for earlier in range(phase):
-            pick = deepest_probe(ground, phases[earlier].id, s, DEPTHS[1:])
-            if pick is not None:
-                return _probe_move(pick, phase, prefix, note)
+        back = _back_fill(ground, s, phases, ("fresh", "specific"))
+        if back is not None:
+            return _probe_move(back, phase, [*prefix, "back"], note)
     if step == "transition" and clock.main_left > 0:
         step = "ahead"  # nothing left to ask before the wrap-up is due
     return _wrap_up_move(ground, s, phases, [*opener, step], note, entering_from=phase, covered=covered)
+
+
+def _back_fill(ground: Ground, s: Situation, phases: list[Phase], depths: tuple[Depth, ...]) -> Candidate | None:
+    """Ground of earlier phases the round went through quickly, still open at these depths (never a generic
+    move: "what's in scope?" has no place half an hour in)."""
+    for earlier in range(s.clock.phase):
+        pick = deepest_probe(ground, phases[earlier].id, s, depths)
+        if pick is not None:
+            return pick
+    return None
 
 
 def _moved_on(ground: Ground, s: Situation, phases: list[Phase]) -> int | None:

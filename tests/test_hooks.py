@@ -25,5 +25,5 @@ def test_a_component_reads_as_a_proper_name_or_as_the_candidates_own() -> None:
 
 def test_an_answer_can_have_both_kinds() -> None:
     kinds = [h.kind for h in hooks_in("Redis serves 20,000 reads a second at peak.", COMPONENTS)]
-    assert kinds == ["number", "component", "name"]
-    assert [h.kind for h in hooks_in("The workers pull 20,000 jobs a second.", COMPONENTS)] == ["number", "component"]
+    assert kinds == ["number", "rate", "component", "name"]
+    assert [h.kind for h in hooks_in("The workers pull 20,000 jobs a second.", COMPONENTS)] == ["number", "rate", "component"]
