@@ -23,6 +23,8 @@ _CLAUSE = re.compile(r"[,;:]\s|[()]|\s[-–—]\s|\s(?:and|but|which|so|is|are|m
 _LOAD = re.compile(r"(\bper|\ba|/)\s?(second|sec|s|minute|hour|day)\b|\b(qps|rps)\b|\b(requests|reads|writes|"
                    r"users|events|messages|clicks|orders|rides|trips|queries|inserts|updates|notifications|"
                    r"redirects|calls|sessions|searches|predictions)\b", re.IGNORECASE)
+_PER_TIME = re.compile(r"(\bper|\ba|/)\s?(second|sec|s|minute|hour|day)\b|\b(qps|rps)\b", re.IGNORECASE)
+_SIZE = re.compile(r"\b(tb|gb|mb|kb|pb|bytes?|terabytes?|gigabytes?)\b", re.IGNORECASE)
 _PEAK = re.compile(r"\b(peak|burst|spike|worst case|p99)\b", re.IGNORECASE)
 HOOK_WORDS = 10
 _CLAUSE_WORDS = {"that", "which", "who", "against", "because", "since", "while", "where", "so", "but", "and",
@@ -66,7 +68,9 @@ def rate_hook(answer: str) -> Hook | None:
     """The candidate's most telling figure when it is a load (so much per second, so many requests or users):
     what "ten times bigger" can be asked of."""
     hook = number_hook(answer)
-    return Hook("rate", hook.text) if hook is not None and _LOAD.search(hook.text) else None
+    if hook is None or not _LOAD.search(hook.text) or (_SIZE.search(hook.text) and not _PER_TIME.search(hook.text)):
+        return None
+    return Hook("rate", hook.text)
 
 
 def component_hook(answer: str, components: list[tuple[str, list[str]]],
