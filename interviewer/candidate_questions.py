@@ -23,6 +23,8 @@ _SUB_QUESTION = re.compile(rf"(?:,|;)\s*(?:and|or|also|plus)\s+(?={_QUESTION_WOR
                            rf"\s+(?:and|or)\s+(?={_WH}\b)", re.IGNORECASE)
 """Where one question sentence holds two: ", and how fast ...", "; what about ...", " and which ..." (a bare
 ", do we ..." continues the same question)."""
+_CONDITION = re.compile(r"^\W*(and\s+|so\s+)?(when|if|since|because|given|assuming|once|after|before)\b[^,]*$",
+                        re.IGNORECASE)
 _LEAD_IN = re.compile(r"^[^:?]{0,80}\b(questions?|ask|clarify|check|confirm|wondering|curious)\b[^:?]*:\s*",
                       re.IGNORECASE)
 _SELF_ANSWER = re.compile(
@@ -68,10 +70,17 @@ def _is_question(sentence: str) -> bool:
 
 
 def split_questions(sentence: str) -> list[str]:
-    """One question sentence into its questions: "how many users, and how fast must a code go out?" is two."""
+    """One question sentence into its questions: "how many users, and how fast must a code go out?" is two;
+    "when people say slow, which hurts more?" is one (its first part is a condition)."""
     body = _LEAD_IN.sub("", sentence.strip()).rstrip("?\"') ").strip()
     parts = [part.strip(" ,;") for part in _SUB_QUESTION.split(body)]
-    questions = [part for part in parts if len(part.split()) >= MIN_WORDS]
+    merged: list[str] = []
+    for part in parts:
+        if merged and _CONDITION.match(merged[-1]):
+            merged[-1] = f"{merged[-1]}, {part}"
+        else:
+            merged.append(part)
+    questions = [part for part in merged if len(part.split()) >= MIN_WORDS]
     return questions or ([body] if body else [])
 
 

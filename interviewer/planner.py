@@ -245,6 +245,8 @@ class Situation:
     """The signal of each follow-up asked, in order."""
     stated: set[str] = field(default_factory=set)
     """Follow-up ids the candidate's answers already answer (never asked; nor, at first, their signals)."""
+    stated_signals: set[str] = field(default_factory=set)
+    """The signals of those: a generic move never asks about ground the answers already cover."""
     relevance: dict[str, float] = field(default_factory=dict)
     """How closely each follow-up (by id) follows the last answer."""
     hooks: list[Hook] = field(default_factory=list)
@@ -286,6 +288,8 @@ def open_candidates(ground: Ground, phase_id: str, situation: Situation, depth: 
     out = []
     for candidate in phase_candidates(ground.question, ground.library, phase_id, situation.hooks):
         if candidate.id in asked or candidate.id in situation.stated or candidate.signal in blocked:
+            continue
+        if candidate.source == "library" and candidate.signal in situation.stated_signals:
             continue
         times = situation.asked_signals.count(candidate.signal)
         shown = candidate.signal in situation.shown

@@ -172,13 +172,14 @@ def plan(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str,
     ground = Ground(question=scene.question, rubric=scene.rubric, signal_phases=scene.signal_phases,
                     level=scene.level, library=scene.library,
                     weights=context.company.weights.get(scene.rubric.round, {}) if context.company else {})
+    stated = reading.already_answered(embedder, _answers(state), candidates, background, scene.common_words,
+                                      {sid: signal.cues for sid, signal in scene.rubric.signals.items()}) \
+        if last["text"] else set()
     situation = Situation(
         analysis=analysis, clock=clock, shown=set(state.get("shown", [])), recent=set(last.get("recent", [])),
         touched=set(state.get("touched", [])), showed=set(last.get("showed", [])),
         asked=list(state.get("asked", [])), asked_signals=list(state.get("asked_signals", [])),
-        stated=reading.already_answered(embedder, _answers(state), candidates, background, scene.common_words,
-                                        {sid: signal.cues for sid, signal in scene.rubric.signals.items()})
-        if last["text"] else set(),
+        stated=stated, stated_signals={c.signal for c in candidates if c.id in stated},
         relevance=reading.relevance(embedder, answer, candidates) if answer else {},
         hooks=hooks, current_probe=pending.get("probe"), current_signal=pending.get("signal"),
         last_source=pending.get("source"), closing_asked=state.get("closing_asked", False),
