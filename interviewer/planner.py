@@ -408,15 +408,9 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
         pick = deepest_probe(ground, phases[phase].id, s, ("fresh", "hook", "specific") if roomy else ("fresh",))
         if pick is not None:
             return _probe_move(pick, phase, prefix, note)
-        if roomy:
-            back = _back_fill(ground, s, phases, ("specific",))
-            if back is not None:
-                return _probe_move(back, phase, [*prefix, "back"], note)
-            pick = deepest_probe(ground, phases[phase].id, s, ("library",))
-            if pick is not None:
-                return _probe_move(pick, phase, prefix, note)
-    # The phase is done (time spent, or nothing left to dig): the next phase with something to ask, unless the
-    # main phases' time is gone; with much time left, any earlier ground still open.
+    # The phase's own ground is dug out (or its time is spent): the next phase with something to ask, unless
+    # the main phases' time is gone; then, with time left, the round's generic moves here, and the question's
+    # probes of earlier phases it moved through quickly.
     opener = [kind for kind in prefix if kind != "acknowledge"]
     step = "time_up" if over else "transition"
     covered = bool(_covered(ground, phases[phase].id, s.shown))
@@ -428,6 +422,10 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
                 move = _probe_move(pick, later, [*opener, step], note)
                 move.previous_phase, move.push, move.covered = phase, weighed, covered
                 return move
+    if not over and clock.phase_left >= DEEPER_SECONDS:
+        pick = deepest_probe(ground, phases[phase].id, s, ("library",))
+        if pick is not None:
+            return _probe_move(pick, phase, prefix, note)
     if clock.main_left > BACK_FILL_SECONDS:
         back = _back_fill(ground, s, phases, ("fresh", "specific"))
         if back is not None:
