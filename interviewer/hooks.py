@@ -24,6 +24,7 @@ _LOAD = re.compile(r"(\bper|\ba|/)\s?(second|sec|s|minute|hour|day)\b|\b(qps|rps
                    r"users|events|messages|clicks|orders|rides|trips|queries|inserts|updates|notifications|"
                    r"redirects|calls|sessions|searches|predictions)\b", re.IGNORECASE)
 _PER_TIME = re.compile(r"(\bper|\ba|/)\s?(second|sec|s|minute|hour|day)\b|\b(qps|rps)\b", re.IGNORECASE)
+_PER_SECOND = re.compile(r"\b(per|a)\s(second|sec)\b|/s\b|\b(qps|rps)\b", re.IGNORECASE)
 _SIZE = re.compile(r"\b(tb|gb|mb|kb|pb|bytes?|terabytes?|gigabytes?)\b", re.IGNORECASE)
 _PEAK = re.compile(r"\b(peak|burst|spike|worst case|p99)\b", re.IGNORECASE)
 HOOK_WORDS = 10
@@ -44,7 +45,7 @@ class Hook:
 def number_hook(answer: str) -> Hook | None:
     """The candidate's most telling figure: a clause with a number and a unit of load or size, quoted
     verbatim (at most HOOK_WORDS words, starting at its number)."""
-    best: tuple[int, str] | None = None
+    best: tuple[int, float, str] | None = None
     for sentence in sentences(answer):
         if sentence.rstrip().endswith("?"):
             continue
@@ -58,10 +59,21 @@ def number_hook(answer: str) -> Hook | None:
             cut = next((i for i, word in enumerate(words) if i >= 3 and word.lower() in _CLAUSE_WORDS), len(words))
             fragment = " ".join(words[:cut]).rstrip(".,;:!")
             score = (2 * bool(_RATE.search(fragment)) + bool(_SCALE.search(fragment))
-                     + bool(re.search(r"\d", fragment)) + bool(_PEAK.search(fragment)))
-            if score >= 2 and (best is None or score >= best[0]):
-                best = (score, fragment)
-    return Hook("number", best[1]) if best else None
+                     + bool(re.search(r"\d", fragment)) + bool(_PEAK.search(fragment))
+                     + 2 * bool(_PER_SECOND.search(fragment)))
+            if score >= 2 and (best is None or (score, _magnitude(fragment)) >= best[:2]):
+                best = (score, _magnitude(fragment), fragment)
+    return Hook("number", best[2]) if best else None
+
+
+def _magnitude(fragment: str) -> float:
+    """The size of a fragment's first figure ("750,000" -> 750000, "3 million" -> 3000000): among equally telling
+    figures, the biggest is the one to build on."""
+    match = re.search(r"(\d[\d,]*(?:\.\d+)?)\s*(thousand|million|billion|k|m|b)?\b", fragment, re.IGNORECASE)
+    if match is None:
+        return 0.0
+    scale = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "b": 1e9}
+    return float(match.group(1).replace(",", "")) * scale.get((match.group(2) or "").lower(), 1.0)
 
 
 def rate_hook(answer: str) -> Hook | None:
