@@ -267,11 +267,12 @@ class Situation:
     tests: dict[str, Any] | None = None
 
 
-Depth = Literal["fresh", "hook", "specific", "library"]
+Depth = Literal["fresh", "hook", "specific", "library", "drill"]
 DEPTHS: tuple[Depth, ...] = ("fresh", "hook", "specific", "library")
 """How far a phase digs, in order: ground nobody has touched; a move built on the last answer's own words;
 the question's own probes on ground already touched; the round's generic moves on ground touched but not
-shown."""
+shown. Past those, with time left in the round, "drill": moves built on the last answer's words even on ground
+shown before (a strong candidate's round goes deeper, it does not end early)."""
 
 
 def open_candidates(ground: Ground, phase_id: str, situation: Situation, depth: Depth = "fresh") -> list[Candidate]:
@@ -302,6 +303,10 @@ def open_candidates(ground: Ground, phase_id: str, situation: Situation, depth: 
                     and template not in templates[-HOOK_GAP:] and templates.count(template) < HOOK_TEMPLATE_USES)
         elif depth == "specific":
             fits = candidate.source == "question"
+        elif depth == "drill":
+            template = template_of(candidate.id)
+            fits = (candidate.source == "hook" and template not in templates[-HOOK_GAP:]
+                    and templates.count(template) <= HOOK_TEMPLATE_USES)
         else:
             fits = candidate.source == "library" and not shown and times <= 1
         if fits:
@@ -430,6 +435,10 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
         back = _back_fill(ground, s, phases, ("fresh", "specific"))
         if back is not None:
             return _probe_move(back, phase, [*prefix, "back"], note)
+        for nearby in [phase, *range(wrap_up - 1, -1, -1)]:
+            pick = choose_probe(ground, phases[nearby].id, s, "drill")
+            if pick is not None:
+                return _probe_move(pick, phase, prefix, note)
     if step == "transition" and clock.main_left > 0:
         step = "ahead"  # nothing left to ask before the wrap-up is due
     return _wrap_up_move(ground, s, phases, [*opener, step], note, entering_from=phase, covered=covered)
