@@ -271,8 +271,9 @@ Depth = Literal["fresh", "hook", "specific", "library", "drill"]
 DEPTHS: tuple[Depth, ...] = ("fresh", "hook", "specific", "library")
 """How far a phase digs, in order: ground nobody has touched; a move built on the last answer's own words;
 the question's own probes on ground already touched; the round's generic moves on ground touched but not
-shown. Past those, with time left in the round, "drill": moves built on the last answer's words even on ground
-shown before (a strong candidate's round goes deeper, it does not end early)."""
+shown. Past those, with time left in the round, "drill": moves built on the last answer's words, and the round's
+generic moves not yet asked, even on ground shown before (a strong candidate's round goes deeper, it does not end
+early)."""
 
 
 def open_candidates(ground: Ground, phase_id: str, situation: Situation, depth: Depth = "fresh") -> list[Candidate]:
@@ -305,8 +306,9 @@ def open_candidates(ground: Ground, phase_id: str, situation: Situation, depth: 
             fits = candidate.source == "question"
         elif depth == "drill":
             template = template_of(candidate.id)
-            fits = (candidate.source == "hook" and template not in templates[-HOOK_GAP:]
-                    and templates.count(template) <= HOOK_TEMPLATE_USES)
+            fits = ((candidate.source == "hook" and template not in templates[-HOOK_GAP:]
+                     and templates.count(template) <= HOOK_TEMPLATE_USES)
+                    or (candidate.source == "library" and candidate.signal not in situation.stated_signals))
         else:
             fits = candidate.source == "library" and not shown and times <= 1
         if fits:
@@ -432,7 +434,7 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
         if pick is not None:
             return _probe_move(pick, phase, prefix, note)
     if clock.main_left > BACK_FILL_SECONDS:
-        back = _back_fill(ground, s, phases, ("fresh", "specific"))
+        back = _back_fill(ground, s, phases, ("specific",))
         if back is not None:
             return _probe_move(back, phase, [*prefix, "back"], note)
         for nearby in [phase, *range(wrap_up - 1, -1, -1)]:
@@ -445,8 +447,8 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
 
 
 def _back_fill(ground: Ground, s: Situation, phases: list[Phase], depths: tuple[Depth, ...]) -> Candidate | None:
-    """Ground of earlier phases the round went through quickly, still open at these depths (never a generic
-    move: "what's in scope?" has no place half an hour in)."""
+    """Ground of earlier phases the round went through quickly, still open at these depths (called with the
+    question's own probes only: a generic "what's in scope?" has no place half an hour in)."""
     for earlier in range(s.clock.phase):
         pick = deepest_probe(ground, phases[earlier].id, s, depths)
         if pick is not None:

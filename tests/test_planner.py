@@ -265,3 +265,22 @@ def test_quotes_are_verbatim_prefixes() -> None:
     quote = pick_quote(sentence)
     assert quote.endswith("…") and sentence.startswith(quote[:-1])
     assert pick_quote("Shard by user id.") == "Shard by user id"
+
+
+def test_a_strong_candidate_with_time_left_is_drilled_not_sent_home(catalog: Catalog) -> None:
+    """Every signal shown and every question probe asked ten minutes into a 45-minute round: the interviewer
+    keeps asking (the round's generic moves, on ground shown before) instead of closing early; going back to
+    earlier phases only ever uses the question's own probes."""
+    ground = _ground(catalog, question="sd-url-shortener")
+    phases = catalog.phases[Round.SYSTEM_DESIGN]
+    budgets = phase_budgets(phases, 45)
+    probes = [p.id for p in ground.question.probes]
+    situation = _situation(catalog, clock=Clock(budgets, 600, 4, 500), shown=set(ground.rubric.signals),
+                           asked=probes, asked_signals=[p.signal for p in ground.question.probes])
+    move = next_move(ground, situation, phases)
+    assert move.kind == "probe" and move.phase == 4 and move.source == "library"
+    back = _situation(catalog, clock=Clock(budgets, 600, 4, 500), shown=set(ground.rubric.signals),
+                      asked=probes[1:], asked_signals=[p.signal for p in ground.question.probes[1:]])
+    returned = next_move(ground, back, phases)
+    assert returned.source == "question" or returned.source == "library"
+    assert "back" not in returned.prefix or returned.source == "question"
