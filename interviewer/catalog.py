@@ -6,6 +6,7 @@ of its round's signals exactly once). A bad file fails loudly with its path.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from interviewer.errors import UserError, first_problem
+from interviewer.moves import RoundMoves, check_moves, load_moves
 from interviewer.rag.corpus import CorpusFile, corpus_files, load_yaml
 from interviewer.transcripts import parse_plain
 from interviewer.types import (
@@ -28,10 +30,12 @@ from interviewer.types import (
     Signal,
     Strict,
 )
+from interviewer.words import stems
 
 PHASES_FILE = Path(__file__).parent / "data" / "phases.yaml"
 PERSONAS_DIR = Path(__file__).parent / "personas"
 PHRASES_FILE = Path(__file__).parent / "data" / "phrases.yaml"
+COMMON_WORD_SHARE = 0.15
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -41,6 +45,15 @@ class Phase(Strict):
     name: str
     minutes: float
     goal: str
+    say: str = ""
+    """What the interviewer says to open the phase (default: "Let's move on to <name>.")."""
+    done: str = ""
+    """What the phase leaves on the table, said when it ends with its ground covered ("the numbers")."""
+    code: bool = False
+    """The phase where code is written (ML coding): passing code moves the round past it."""
+
+    def opener(self) -> str:
+        return self.say or f"Let's move on to {self.name[0].lower() + self.name[1:]}."
 
 
 class LevelOverlay(Strict):
@@ -49,8 +62,16 @@ class LevelOverlay(Strict):
     clarify_none: str
 
 
+class PersonaAnswer(Strict):
+    """One thing the interviewer can tell a candidate who asks: the ways it is asked, and the answer."""
+
+    asks: list[str]
+    answer: str
+
+
 class CompanyOverlay(Strict):
     push: str
+    answers: list[PersonaAnswer] = []
 
 
 class Persona(Strict):
@@ -62,7 +83,12 @@ class Persona(Strict):
     voice: str
     opening: str
     closing: str
+    """Said when the time is up (or after /end)."""
+    closing_early: str = ""
+    """Said when the round ends with time to spare (default: the closing)."""
     levels: dict[Literal["execution", "strategy"], LevelOverlay]
+    answers: list[PersonaAnswer] = []
+    """Answers to the candidate's questions at the end of the round."""
     companies: dict[CompanyType, CompanyOverlay]
 
     def overlay(self, level: Level) -> LevelOverlay:
@@ -70,18 +96,33 @@ class Persona(Strict):
 
 
 class Phrases(Strict):
-    transition: list[str]
-    time_up: list[str]
+    """The offline voice's phrases (data/phrases.yaml), each kind a list to choose from."""
+
+    acknowledge: list[str]
+    confirm: list[str]
     refer: list[str]
+    covered: list[str]
+    transition: list[str]
+    ahead: list[str]
+    back: list[str]
+    time_up: list[str]
     dont_know: list[str]
     short: list[str]
     off_topic: list[str]
-    clarify_answer: list[str]
-    hint: list[str]
+    facts: list[str]
+    facts_then_probe: list[str]
+    unanswered: list[str]
+    go_on: list[str]
+    hint_fact: list[str]
+    hint_pitfall: list[str]
+    hint_general: list[str]
     skip: list[str]
-    acknowledge: list[str]
-    open_question: list[str]
     closing_questions: list[str]
+    more_questions: list[str]
+    answers: list[str]
+    no_answer: list[str]
+    tests_passed: list[str]
+    tests_failed: list[str]
 
 
 def load_persona(round_: Round, folder: Path = PERSONAS_DIR) -> Persona:
@@ -107,6 +148,8 @@ class Catalog:
     companies: dict[CompanyType, CompanyProfile]
     phases: dict[Round, list[Phase]]
     files: list[CorpusFile] = field(default_factory=list)
+    moves: dict[Round, RoundMoves] = field(default_factory=dict)
+    """The round's library of follow-ups besides each question's probes (data/moves.yaml)."""
 
     def rubric(self, round_: Round) -> Rubric:
         try:
@@ -120,11 +163,25 @@ class Catalog:
     def samples_for(self, round_: Round) -> list[LabelledTranscript]:
         return [s for s in self.samples if s.round == round_]
 
+    def common_words(self, share: float = COMMON_WORD_SHARE) -> frozenset[str]:
+        """Words (stems) in at least this share of the corpus files: the domain's everyday vocabulary, which
+        says nothing about what a particular follow-up asks."""
+        return _common_words(tuple(file.body for file in self.files), share)
+
     def signal(self, signal_id: str) -> Signal:
         for rubric in self.rubrics.values():
             if signal_id in rubric.signals:
                 return rubric.signals[signal_id]
         raise KeyError(signal_id)
+
+
+@cache
+def _common_words(bodies: tuple[str, ...], share: float) -> frozenset[str]:
+    counts: dict[str, int] = {}
+    for body in bodies:
+        for word in stems(body):
+            counts[word] = counts.get(word, 0) + 1
+    return frozenset(word for word, count in counts.items() if count >= share * max(len(bodies), 1))
 
 
 def validate_data(model: type[Model], data: dict[str, Any], where: str) -> Model:
@@ -194,6 +251,7 @@ def _rubric(file: CorpusFile, shared: dict[str, Signal]) -> Rubric:
 def _question(file: CorpusFile, rubrics: dict[Round, Rubric], phases: dict[Round, list[Phase]]) -> Question:
     data = {key: value for key, value in file.meta.items() if key != "kind"}
     question = validate_data(Question, data, file.relative)
+    question.pitfalls = section_bullets(file.body, "Common pitfalls")
     if file.path.stem != question.id:
         raise UserError(f"{file.relative}: file name must be the question id {question.id}.md")
     rubric = rubrics.get(question.round)
@@ -230,6 +288,15 @@ def _check_concepts(file: CorpusFile, question: Question) -> None:
     for item in question.concepts.misconceptions:
         if item.contrast not in points:
             raise UserError(f"{file.relative}: misconception {item.id} names unknown key point {item.contrast}")
+
+
+def section_bullets(body: str, heading: str) -> list[str]:
+    """The bullet points of a `## heading` section of a corpus file's body, each on one line."""
+    match = re.search(rf"^## {re.escape(heading)}\s*$(.*?)(?=^## |\Z)", body, re.MULTILINE | re.DOTALL)
+    if match is None:
+        return []
+    items = re.split(r"^- ", match.group(1), flags=re.MULTILINE)[1:]
+    return [" ".join(item.split()) for item in items if item.strip()]
 
 
 def _sample(file: CorpusFile, rubrics: dict[Round, Rubric], questions: dict[str, Question]) -> LabelledTranscript:
@@ -293,8 +360,10 @@ def _load_catalog(corpus: Path, phases_file: Path) -> Catalog:
                 if unknown:
                     raise UserError(f"{file.relative}: unknown {round_} dimensions {sorted(unknown)}")
             companies[profile.company] = profile
+    moves = load_moves()
+    check_moves(moves, rubrics, {round_: {phase.id for phase in items} for round_, items in phases.items()})
     return Catalog(rubrics=rubrics, questions=questions, samples=samples, companies=companies,
-                   phases=phases, files=files)
+                   phases=phases, files=files, moves=moves)
 
 
 def _check_unique_signal_ids(rubrics: dict[Round, Rubric], shared: dict[str, Signal]) -> None:

@@ -34,6 +34,7 @@ def index() -> None:
     from interviewer.config import get_settings
     from interviewer.feedback.detector import embed_all_anchors
     from interviewer.feedback.injection import embed_prototypes
+    from interviewer.practice import embed_round_texts
     from interviewer.rag.index import default_index
     from interviewer.rag.static_embeddings import ensure_static
 
@@ -48,6 +49,7 @@ def index() -> None:
         catalog = load_catalog(get_settings().corpus)
         embed_all_anchors(list(catalog.rubrics.values()), corpus_index.embedder)
         embed_prototypes(corpus_index.embedder)
+        embed_round_texts(catalog, corpus_index.embedder)
         ensure_static(get_settings().cache_dir / "models")  # the checker's word-piece table, built once
     if report.repaired:
         click.echo(f"The index was damaged ({report.repaired}) and has been rebuilt.")
@@ -118,6 +120,12 @@ def replay(
 def practice(round_: str | None, level: str | None, company: str | None, question_id: str | None,
              minutes: float, answers: Path | None, model: str | None, base_url: str | None) -> None:
     """Practise a timed round with an interviewer who probes what you have not shown yet."""
+    with _quiet_until_prompt(answers):
+        _practice(round_, level, company, question_id, minutes, answers, model, base_url)
+
+
+def _practice(round_: str | None, level: str | None, company: str | None, question_id: str | None,
+              minutes: float, answers: Path | None, model: str | None, base_url: str | None) -> None:
     from interviewer.catalog import load_catalog
     from interviewer.config import get_settings
     from interviewer.practice import Practice, choose_question
@@ -129,10 +137,14 @@ def practice(round_: str | None, level: str | None, company: str | None, questio
     catalog = load_catalog(settings.corpus)
     if question_id is not None and round_ is None and question_id in catalog.questions:
         round_ = catalog.questions[question_id].round.value  # the question decides its round
-    if interactive:
-        round_ = round_ or click.prompt("Round", type=click.Choice(ROUNDS), default="system-design")
-        level = level or click.prompt("Target level", type=click.Choice(LEVELS), default="L5")
-        company = company or click.prompt("Company type", type=click.Choice([*COMPANIES, "none"]), default="none")
+    if interactive and not (round_ and level and company):
+        from interviewer.tty import echo_on
+
+        with echo_on():
+            round_ = round_ or click.prompt("Round", type=click.Choice(ROUNDS), default="system-design")
+            level = level or click.prompt("Target level", type=click.Choice(LEVELS), default="L5")
+            company = company or click.prompt("Company type", type=click.Choice([*COMPANIES, "none"]),
+                                              default="none")
     company = None if company == "none" else company
     store = SessionStore(settings.sessions_dir)
     practised = {s.meta.question for s in store.all()}
@@ -155,7 +167,13 @@ def practice(round_: str | None, level: str | None, company: str | None, questio
 @click.option("--model", help=MODEL_HELP + " Default: the session's own.")
 @click.option("--base-url", help=BASE_URL_HELP)
 def resume(session_id: str | None, answers: Path | None, model: str | None, base_url: str | None) -> None:
-    """Continue an unfinished session (the latest one by default) where it stopped."""
+    """Continue an unfinished session (the latest one by default) where it stopped: the conversation so far is
+    shown, then the round goes on."""
+    with _quiet_until_prompt(answers):
+        _resume(session_id, answers, model, base_url)
+
+
+def _resume(session_id: str | None, answers: Path | None, model: str | None, base_url: str | None) -> None:
     from interviewer.catalog import load_catalog
     from interviewer.config import get_settings
     from interviewer.practice import Practice
@@ -212,6 +230,15 @@ def sessions() -> None:
         meta = item.meta
         click.echo(f"{meta.id:<24}{meta.started_at[:19]:<21}{meta.round:<19}{meta.level:<7}{meta.question:<30}"
                    f"{len(item.logged_turns()):>6}  {meta.status}")
+
+
+def _quiet_until_prompt(answers: Path | None):  # type: ignore[no-untyped-def]
+    """In a terminal, keys typed while the round starts are not echoed: the input line shows them once."""
+    from contextlib import nullcontext
+
+    from interviewer.tty import held_echo
+
+    return held_echo() if answers is None and sys.stdin.isatty() else nullcontext()
 
 
 def _conversation(answers: Path | None):  # type: ignore[no-untyped-def]

@@ -1,17 +1,20 @@
-"""Commands the candidate can type, and the non-interactive conversation (answers from a file or stdin)."""
+"""Where a round is shown and answers come from: what an answer is, what the status shows, the commands the
+candidate can type, and the non-interactive conversation (answers from a file or stdin)."""
 
 from __future__ import annotations
 
 import re
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, Protocol, TextIO, runtime_checkable
 
 from interviewer.artefact_probes import diagram_rounds
 from interviewer.diagram import diagram_block, read_diagram
 from interviewer.errors import UserError
-from interviewer.practice import Answer, Status
 
 HELP = """Commands:
   /time   time left in each phase
@@ -26,6 +29,65 @@ Enter sends your answer; Esc-Enter (or Alt-Enter) starts a new line; a pasted bl
 GRAPH_COMMANDS = {"hint", "skip", "end"}
 SPEAKING_WORDS_PER_SECOND = 2.2
 THINKING_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the candidate submitted: text, or a command (hint, skip, end). `seconds` is how long it took (a
+    script's simulated time); `clock` the interview time when it was sent (set by the round's clock)."""
+
+    text: str = ""
+    command: str | None = None
+    seconds: float = 0.0
+    clock: float | None = None
+
+    def to_resume(self) -> dict[str, Any]:
+        return {"text": self.text, "command": self.command, "seconds": self.seconds, "clock": self.clock,
+                "at": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+@dataclass(frozen=True)
+class Status:
+    round_title: str
+    level: str
+    phase_name: str
+    phase_number: int
+    phases: int
+    phase_left: float
+    total_left: float
+    table: list[tuple[str, float, float]]
+    """Per phase: name, time allowed and seconds left (0 for phases gone by)."""
+    ready: bool = True
+    """False while the interviewer is still being prepared (a first run)."""
+    round: str = ""
+    """The round's id (`system-design`), for commands that only some rounds take (/diagram)."""
+
+
+class Conversation(Protocol):
+    """Where the interview is shown and answers come from: a terminal, or a script. A script's answers are read
+    one at a time, each after the interviewer's turn it answers."""
+
+    def say(self, speaker: str, chunks: Iterator[str]) -> None: ...
+
+    def info(self, text: str) -> None: ...
+
+    def read(self, status: Callable[[], Status]) -> Answer | None:
+        """The next answer or command; None when the candidate leaves (/quit, Ctrl-C, end of input)."""
+        ...
+
+
+@runtime_checkable
+class LiveConversation(Conversation, Protocol):
+    """A conversation the candidate types into while the interviewer speaks: reading never waits for the
+    interviewer, and what the interviewer says appears above the input line."""
+
+    def live_output(self) -> AbstractContextManager[Any]:
+        """While active, output from any thread appears above the input line."""
+        ...
+
+    def stop_reading(self) -> None:
+        """End the `read` in progress (the round is over): it returns None."""
+        ...
 
 
 def command_of(text: str) -> str | None:
@@ -49,9 +111,10 @@ def time_table(status: Status) -> str:
 
 
 def status_line(status: Status) -> str:
+    waiting = " · the interviewer is getting ready" if not status.ready else ""
+    over = "time is up" if status.total_left <= 0 else f"{minutes(status.total_left)} left in round"
     return (f"{status.round_title} · {status.level} · phase {status.phase_number}/{status.phases}: "
-            f"{status.phase_name} · {minutes(status.phase_left)} left in phase · "
-            f"{minutes(status.total_left)} left in round · /help")
+            f"{status.phase_name} · {minutes(status.phase_left)} left in phase · {over} · /help{waiting}")
 
 
 def local_reply(command: str, status: Callable[[], Status]) -> str:
@@ -130,6 +193,7 @@ class ScriptConversation:
 
     def info(self, text: str) -> None:
         self._out.write(f"[{text}]\n\n")
+        self._out.flush()
 
     def read(self, status: Callable[[], Status]) -> Answer | None:
         while self._answers:

@@ -1,72 +1,45 @@
-"""Run a practice round: the first question at once, the graph and retrieval loading behind it, every turn
-logged before the graph sees it, and a resume that recovers an answer the graph never received."""
+"""Run a practice round: the first question at once and the input ready with it, the graph and retrieval
+loading behind it; every answer logged the moment it is sent (`inbox.py`), the interviewer working on its own
+thread so the candidate is never kept from typing, and a resume that shows the conversation so far."""
 
 from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from interviewer.catalog import Catalog, load_persona, load_phrases
+from interviewer.clocks import RoundClock, ScriptClock, WallClock
 from interviewer.config import Settings
+from interviewer.conversation import Answer, Conversation, LiveConversation, Status
 from interviewer.errors import UserError
 from interviewer.feedback.concept_match import ConceptMatcher
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.render import ROUND_TITLES
 from interviewer.feedback.replay import grade
+from interviewer.graph.reading import scene_texts
 from interviewer.graph.state import turn
+from interviewer.inbox import Inbox
 from interviewer.llm.base import Model
 from interviewer.llm.voice import ModelVoice, OfflineVoice
-from interviewer.planner import home_phases, phase_budgets, phase_probes
+from interviewer.planner import Clock, home_phases, phase_budgets
 from interviewer.rag.embeddings import Embedder
-from interviewer.rag.index import CorpusIndex, Snippet
+from interviewer.rag.index import MANIFEST, CorpusIndex, Snippet
+from interviewer.rag.onnx_model import int8_path
 from interviewer.session import Session, SessionStore
 from interviewer.sqlite_files import open_sqlite
 from interviewer.types import CompanyType, Feedback, Level, Question, Round, Transcript, Turn
 from interviewer.voice import Scene, opening_text
 
-
-@dataclass(frozen=True)
-class Answer:
-    """What the candidate submitted: text, or a command (hint, skip, end), and how long it took."""
-
-    text: str = ""
-    command: str | None = None
-    seconds: float = 0.0
-
-    def to_resume(self) -> dict[str, Any]:
-        return {"text": self.text, "command": self.command, "seconds": self.seconds,
-                "at": datetime.now(UTC).isoformat(timespec="seconds")}
-
-
-@dataclass(frozen=True)
-class Status:
-    round_title: str
-    level: str
-    phase_name: str
-    phase_number: int
-    phases: int
-    phase_left: float
-    total_left: float
-    table: list[tuple[str, float, float]]
-    """Per phase: name, budget and seconds left (the current and later phases)."""
-    round: str = ""
-    """The round's id (`system-design`), for commands that only some rounds take (/diagram)."""
-
-
-class Conversation(Protocol):
-    """Where the interview is shown and answers come from: a terminal, or a script."""
-
-    def say(self, speaker: str, chunks: Iterator[str]) -> None: ...
-
-    def info(self, text: str) -> None: ...
-
-    def read(self, status: Callable[[], Status]) -> Answer | None:
-        """The next answer or command; None when the candidate leaves (/quit, Ctrl-C, end of input)."""
-        ...
+__all__ = ["Answer", "BackgroundIndex", "Conversation", "Engine", "Practice", "Status", "choose_question",
+           "make_scene"]
+SETUP_NOTICE = ("First run in this home: the interviewer is being prepared (about a minute). Start answering "
+                "whenever you like; it replies as soon as it's ready.")
+QUIT_WAIT_SECONDS = 5.0
+INDEX_THREAD = "index"
 
 
 # --- the scene ----------------------------------------------------------------------------------
@@ -88,6 +61,21 @@ def choose_question(catalog: Catalog, round_: Round, level: Level, company: Comp
     return random.Random().choice(fresh)
 
 
+def embed_round_texts(catalog: Catalog, embedder: Embedder) -> int:
+    """Embed what every round compares answers with (done with the index build, so a first round is quick)."""
+    texts = []
+    for question in catalog.questions.values():
+        phase_ids = [phase.id for phase in catalog.phases.get(question.round, [])]
+        texts += scene_texts(question, catalog.moves.get(question.round), phase_ids, load_persona(question.round))
+    embedder.embed(texts)
+    return len(texts)
+
+
+def first_run(settings: Settings) -> bool:
+    """Whether this home still lacks the exported model or the index (`interviewer index` makes both)."""
+    return not int8_path(settings.cache_dir / "models").exists() or not (settings.index_dir / MANIFEST).exists()
+
+
 def make_scene(catalog: Catalog, session: Session) -> Scene:
     meta = session.meta
     if meta.round not in {r.value for r in Round} or meta.question not in catalog.questions:
@@ -98,7 +86,8 @@ def make_scene(catalog: Catalog, session: Session) -> Scene:
         persona=load_persona(round_), phrases=load_phrases(), question=catalog.questions[meta.question],
         rubric=catalog.rubric(round_), phases=catalog.phases[round_], level=Level(meta.level),
         company=CompanyType(meta.company) if meta.company else None, minutes=meta.minutes, session_id=meta.id,
-        signal_phases=home_phases(catalog.questions_for(round_)),
+        signal_phases=home_phases(catalog.questions_for(round_)), library=catalog.moves.get(round_),
+        common_words=catalog.common_words(),
     )
 
 
@@ -108,12 +97,17 @@ def make_scene(catalog: Catalog, session: Session) -> Scene:
 class BackgroundIndex:
     """The corpus index, built or opened on a thread. Until it is ready, retrieval returns nothing."""
 
-    def __init__(self, index: CorpusIndex) -> None:
+    def __init__(self, index: CorpusIndex, start: bool = True) -> None:
         self._index = index
         self._ready = threading.Event()
         self._cancel = threading.Event()
-        self._thread = threading.Thread(target=self._load, name="index", daemon=True)
-        self._thread.start()
+        self._thread = threading.Thread(target=self._load, name=INDEX_THREAD, daemon=True)
+        if start:
+            self._thread.start()
+
+    def start(self) -> None:
+        if not self._thread.is_alive() and not self._ready.is_set():
+            self._thread.start()
 
     def _load(self) -> None:
         try:
@@ -126,7 +120,8 @@ class BackgroundIndex:
     def close(self, timeout: float = 30.0) -> None:
         """Stop a build in progress (it resumes next time) and wait for the thread."""
         self._cancel.set()
-        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
 
     def ready(self) -> bool:
         return self._ready.is_set()
@@ -158,9 +153,8 @@ class Engine:
         self.config = {"configurable": {"thread_id": session.meta.id}}
         detector = SignalDetector(scene.rubric, embedder)
         detector.warm()
-        # The question's probes (its own and the generic ones) are fixed: embed them now, not turn by turn.
-        embedder.embed([probe.text for phase in scene.phases
-                        for probe in phase_probes(scene.question, scene.rubric, phase.id, scene.signal_phases)])
+        # What answers are compared with is fixed: embed it now (a cache hit after `interviewer index`).
+        embedder.embed(scene_texts(scene.question, scene.library, [phase.id for phase in scene.phases], scene.persona))
         company = catalog.companies.get(scene.company) if scene.company else None
         concepts = ConceptMatcher(scene.question.concepts, embedder) if scene.question.concepts else None
         if concepts is not None:
@@ -237,27 +231,21 @@ class Engine:
             self._known = True
         return self._pending
 
-    def status(self) -> Status:
-        values = self.values()
-        scene = self.context.scene
-        budgets = phase_budgets(scene.phases, scene.minutes)
-        phase = values.get("phase", 0)
-        clock = values.get("clock", 0.0)
-        used = clock - values.get("phase_started", 0.0)
-        table = []
-        for index, item in enumerate(scene.phases):
-            left = budgets[index] - used if index == phase else (budgets[index] if index > phase else 0.0)
-            table.append((item.name, budgets[index], max(left, 0.0)))
-        return Status(ROUND_TITLES[scene.question.round.value], scene.level.value, scene.phases[phase].name,
-                      phase + 1, len(scene.phases), budgets[phase] - used, sum(budgets) - clock, table,
-                      round=scene.question.round.value)
-
     def close(self) -> None:
         self.retriever.close()
         self._connection.close()
 
 
 # --- the loop -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Outcome:
+    """What the interviewer's thread leaves for the candidate's: the feedback, or what went wrong."""
+
+    feedback: Feedback | None = None
+    error: BaseException | None = None
+    done: bool = False
 
 
 class Practice:
@@ -275,6 +263,13 @@ class Practice:
         self._engine: Engine | None = None
         self._engine_error: BaseException | None = None
         self._engine_ready = threading.Event()
+        self._clock: RoundClock = ScriptClock(session.clock_used())
+        self._position = (0, 0.0)
+        """The phase the round is in and the interview time it started (the interviewer's thread keeps it)."""
+        self._quit_cleanly = True
+        self._quiet = threading.Event()
+        """Set while the interviewer is not working on a turn: a background index build runs only then."""
+        self._quiet.set()
 
     def show_opening(self, conversation: Conversation) -> None:
         """Say and log the first question now; load the graph and the model behind it."""
@@ -284,13 +279,18 @@ class Practice:
         self.load_in_background()
 
     def load_in_background(self) -> None:
+        """The model, the detector and the graph first (the interviewer needs them to reply), then the index
+        (retrieval is an aid the round can start without)."""
         def load() -> None:
             try:
                 self.embedder.warm()
-                retriever = BackgroundIndex(CorpusIndex(self.settings.index_dir, self.settings.corpus, self.embedder))
+                self.embedder.defer(INDEX_THREAD, self._quiet)
+                retriever = BackgroundIndex(CorpusIndex(self.settings.index_dir, self.settings.corpus, self.embedder),
+                                            start=False)
                 engine = Engine(self.store, self.session, self.scene, self.embedder, retriever, self.catalog,
                                 self.model)
                 engine.settle()
+                retriever.start()
                 self._engine = engine
             except BaseException as error:  # noqa: BLE001 - reported on the main thread
                 self._engine_error = error
@@ -300,8 +300,9 @@ class Practice:
         threading.Thread(target=load, name="engine", daemon=True).start()
 
     def close(self) -> None:
-        """Stop background work and release the checkpoint database."""
-        if self._engine_ready.wait(timeout=60) and self._engine is not None:
+        """Stop background work and release the checkpoint database. A round left while the interviewer was
+        still being prepared, or mid-turn, leaves that to the process's end: everything said is logged."""
+        if self._engine_ready.is_set() and self._engine is not None and self._quit_cleanly:
             self._engine.close()
 
     def engine(self) -> Engine:
@@ -310,41 +311,112 @@ class Practice:
             raise self._engine_error or RuntimeError("the interview engine did not start")
         return self._engine
 
-    def run(self, conversation: Conversation) -> Feedback | None:
-        """Ask, log, submit, until the round ends (feedback) or the candidate leaves (None)."""
-        name = self.scene.persona.name
-        engine = self.engine()
-        pending = engine.pending()
-        recovered = self._recovered_answer(pending)
-        while pending is not None:
-            if recovered is not None:
-                answer: Answer | None = recovered
-                recovered = None
-                conversation.info("Recovered your last answer from before the interruption.")
-            else:
-                answer = conversation.read(engine.status)
-            if answer is None:
-                conversation.info(f"Saved. Continue with: interviewer resume {self.session.meta.id}")
-                return None
-            if answer.text:
-                self.session.log_turn(turn(pending["turn"] + 1, "Candidate", "candidate", answer.text))
-            conversation.say(name, engine.submit(answer))
-            for item in engine.new_interviewer_turns:
-                self.session.log_turn(item)
-            pending = engine.pending()
-            if pending is not None:
-                self.session.log_turn(turn(pending["turn"], name, "interviewer", pending["text"],
-                                           hint=pending["hint"]))
-        return self._finish(engine)
+    def status(self) -> Status:
+        """Where the round stands now, on the round's clock (wall time in a live round)."""
+        scene = self.scene
+        phase, started = self._position
+        clock = Clock(phase_budgets(scene.phases, scene.minutes), self._clock.now(), phase, started)
+        table = [(item.name, allowed, left) for item, (allowed, left) in zip(scene.phases, clock.table(), strict=True)]
+        return Status(ROUND_TITLES[scene.question.round.value], scene.level.value, scene.phases[phase].name,
+                      phase + 1, len(scene.phases), clock.phase_left, clock.total_left, table,
+                      ready=self._engine is not None, round=scene.question.round.value)
 
-    def _recovered_answer(self, pending: dict[str, Any] | None) -> Answer | None:
-        """An answer logged before a crash but never received by the graph is submitted, not asked again."""
-        if pending is None:
+    def run(self, conversation: Conversation) -> Feedback | None:
+        """Until the round ends (feedback) or the candidate leaves (None). The candidate's answers are read on
+        this thread, the interviewer works on its own; a script waits for each question before answering."""
+        live = isinstance(conversation, LiveConversation)
+        base = self.session.clock_used()
+        self._clock = WallClock(base) if live else ScriptClock(base)
+        inbox = Inbox(self.session)
+        outcome = _Outcome()
+        interviewer = threading.Thread(target=self._interview, args=(conversation, inbox, outcome, live),
+                                       name="interviewer", daemon=True)
+        output = conversation.live_output() if isinstance(conversation, LiveConversation) else nullcontext()
+        with output:
+            if live:
+                self._notice_setup(conversation)
+            interviewer.start()
+            left = self._read_answers(conversation, inbox, outcome, live)
+            if left:
+                inbox.close()
+            interviewer.join(QUIT_WAIT_SECONDS if left else None)
+        if outcome.error is not None:
+            raise outcome.error
+        if left:
+            self._quit_cleanly = not interviewer.is_alive()
+            self.session.meta.elapsed = self._clock.now()
+            self.session.save_meta()
+            conversation.info(f"Saved. Continue with: interviewer resume {self.session.meta.id}")
             return None
-        for logged in self.session.logged_turns():
-            if logged["id"] == pending["turn"] + 1 and logged["role"] == "candidate":
-                return Answer(text=logged["text"], seconds=0.0)
-        return None
+        return outcome.feedback
+
+    def _read_answers(self, conversation: Conversation, inbox: Inbox, outcome: _Outcome, live: bool) -> bool:
+        """Read and send answers until the round is over (False) or the candidate leaves (True)."""
+        while True:
+            if not live and not inbox.wait_for_question():
+                return False
+            if outcome.done:
+                return False
+            answer = conversation.read(self.status)
+            if answer is None:
+                return not outcome.done
+            inbox.put(self._clock.stamp(answer))
+            if answer.command == "end":
+                return False
+
+    def _interview(self, conversation: Conversation, inbox: Inbox, outcome: _Outcome, live: bool) -> None:
+        """The interviewer's thread: take each answer, say the next turn, log it, until the round ends."""
+        name = self.scene.persona.name
+        try:
+            engine = self.engine()
+            pending = engine.pending()
+            self._show_pending(conversation, pending)
+            while pending is not None:
+                self._position = self._phase_of(engine)
+                taken = inbox.take(pending["turn"])
+                if taken is None:
+                    return
+                answer, recovered = taken
+                if recovered:
+                    conversation.info("Recovered an answer you sent before the interruption.")
+                self._quiet.clear()
+                try:
+                    conversation.say(name, engine.submit(answer))
+                finally:
+                    self._quiet.set()
+                for item in engine.new_interviewer_turns:
+                    self.session.log_turn(item)
+                pending = engine.pending()
+                if pending is not None:
+                    self.session.log_turn(turn(pending["turn"], name, "interviewer", pending["text"],
+                                               hint=pending["hint"]))
+            outcome.feedback = self._finish(engine)
+        except BaseException as error:  # noqa: BLE001 - raised again on the candidate's thread
+            outcome.error = error
+        finally:
+            outcome.done = True
+            inbox.finish()
+            if isinstance(conversation, LiveConversation):
+                conversation.stop_reading()
+
+    def _show_pending(self, conversation: Conversation, pending: dict[str, Any] | None) -> None:
+        """A question the graph asked that the log never got (a crash in between) is shown and logged now."""
+        if pending is None or any(t["id"] == pending["turn"] for t in self.session.logged_turns()):
+            return
+        name = self.scene.persona.name
+        self.session.log_turn(turn(pending["turn"], name, "interviewer", pending["text"], hint=pending["hint"]))
+        conversation.say(name, iter([pending["text"]]))
+
+    @staticmethod
+    def _phase_of(engine: Engine) -> tuple[int, float]:
+        values = engine.values()
+        return values.get("phase", 0), values.get("phase_started", 0.0)
+
+    def _notice_setup(self, conversation: Conversation) -> None:
+        """One line on a first run in a new home, where the model is exported and the corpus embedded in the
+        background before the interviewer can reply."""
+        if not self._engine_ready.is_set() and first_run(self.settings):
+            conversation.info(SETUP_NOTICE)
 
     def _finish(self, engine: Engine) -> Feedback:
         values = engine.values()
@@ -356,10 +428,8 @@ class Practice:
         return feedback
 
     def resume_display(self, conversation: Conversation) -> None:
-        """Show where the round stands: the question that waits for an answer."""
-        engine = self.engine()
-        pending = engine.pending()
-        if pending is not None and self._recovered_answer(pending) is None:
-            name = self.scene.persona.name
-            self.session.log_turn(turn(pending["turn"], name, "interviewer", pending["text"], hint=pending["hint"]))
-            conversation.say(name, iter([pending["text"]]))
+        """Show the conversation so far, from the session's log (the interviewer's thread adds a question the
+        log does not have yet)."""
+        name = self.scene.persona.name
+        for item in self.session.conversation():
+            conversation.say(name if item["role"] == "interviewer" else "Candidate", iter([item["text"]]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,8 @@ class SessionMeta:
     started_at: str
     status: Status = "active"
     model: str = "offline"
+    elapsed: float = 0.0
+    """Interview seconds used when the candidate last left (a live round's clock goes on from there)."""
 
 
 class Session:
@@ -42,6 +45,8 @@ class Session:
         self.folder = folder
         self.meta = meta
         self._logged: set[int] | None = None
+        self._log_lock = threading.Lock()
+        """The candidate's thread and the interviewer's both log turns."""
 
     @property
     def log_path(self) -> Path:
@@ -66,17 +71,40 @@ class Session:
                 turns.append(logged)
         return turns
 
+    def logged_answer(self, turn_id: int) -> dict[str, Any] | None:
+        """The candidate's turn with this id, if the log has it."""
+        return next((t for t in self.logged_turns() if t["id"] == turn_id and t["role"] == "candidate"), None)
+
+    def next_question_turn(self) -> int:
+        """The id of the interviewer turn the next answer will answer: the last logged turn if it is the
+        interviewer's, else the turn that follows the last logged answer."""
+        logged = self.logged_turns()
+        if not logged:
+            return 1
+        last = max(logged, key=lambda t: t["id"])
+        return last["id"] + 1 if last["role"] == "candidate" else last["id"]
+
+    def clock_used(self) -> float:
+        """Interview seconds used so far: when the candidate left, or when their last answer was sent."""
+        clocks = [float(t["clock"]) for t in self.logged_turns() if t.get("clock") is not None]
+        return max([self.meta.elapsed, *clocks])
+
+    def conversation(self) -> list[dict[str, Any]]:
+        """The logged turns in order (one per id)."""
+        return sorted({t["id"]: t for t in self.logged_turns()}.values(), key=lambda t: t["id"])
+
     def log_turn(self, turn: dict[str, Any]) -> None:
         """Append a turn unless its id is logged already; durable when this returns."""
-        if self._logged is None:
-            self._logged = {logged["id"] for logged in self.logged_turns()}
-        if turn["id"] in self._logged:
-            return
-        with open(self.log_path, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(turn, ensure_ascii=False) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        self._logged.add(turn["id"])
+        with self._log_lock:
+            if self._logged is None:
+                self._logged = {logged["id"] for logged in self.logged_turns()}
+            if turn["id"] in self._logged:
+                return
+            with open(self.log_path, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(turn, ensure_ascii=False) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            self._logged.add(turn["id"])
 
     def finish(self, transcript: Transcript, feedback: Feedback) -> None:
         (self.folder / "transcript.json").write_text(to_json(transcript), encoding="utf-8")

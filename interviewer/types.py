@@ -259,6 +259,8 @@ class Question(Strict):
     candidate stage): never claimed absent, never held against the candidate."""
     concepts: ConceptSpec | None = None
     """ML fundamentals questions only: the key points credited and the misconceptions caught."""
+    pitfalls: list[str] = Field(default_factory=list)
+    """The "Common pitfalls" of the question's body (the catalog reads them): concrete hints."""
 
 
 class CompanyProfile(Strict):

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.catalog import Catalog, load_catalog
+from interviewer.catalog import Catalog, load_catalog, load_persona
 from interviewer.errors import UserError
+from interviewer.moves import LibraryMove, RoundMoves, check_moves
 from interviewer.rag.chunks import chunks_for
 from interviewer.types import Level, Round
 
@@ -116,8 +117,6 @@ def test_a_typo_in_the_corpus_fails_loudly(tmp_path: Path, relative: str, old: s
 
 @pytest.mark.parametrize("round_", list(Round))
 def test_every_round_has_a_persona_and_phases(catalog: Catalog, round_: Round) -> None:
-    from interviewer.catalog import load_persona
-
     persona = load_persona(round_)
     assert set(persona.levels) == {"execution", "strategy"}
     assert persona.levels["execution"].prompt == "scoped" and persona.levels["strategy"].prompt == "ambiguous"
@@ -133,7 +132,8 @@ def test_phrases_fill_their_placeholders() -> None:
     from interviewer.catalog import load_phrases
 
     phrases = load_phrases()
-    values = dict(phase="p", previous="q", goal="g", quote="x", probe="y", fact="f", topic="t", hint="h", minutes=1)
+    values = dict(previous="p", done="d", quote="x", facts="f", questions="q", hint="h", total=8, summary="s",
+                  name="n", kind="k", status="st", detail="")
     for kind, options in phrases.model_dump().items():
         assert options, kind
         for option in options:
@@ -165,3 +165,36 @@ def test_every_round_has_a_bank_of_at_least_twelve_questions(catalog: Catalog, r
         assert len(question.probes) >= 7 and len({p.signal for p in question.probes}) >= 6, question.id
         assert len(question.facts) >= 5, question.id
         assert question.prompt.strip() and question.ambiguous_prompt.strip()
+def test_personas_answer_the_candidates_questions_and_phases_say_how_they_open(catalog: Catalog) -> None:
+    for round_ in Round:
+        persona = load_persona(round_)
+        assert persona.closing_early and len(persona.answers) >= 6, round_
+        assert all(len(answer.asks) >= 2 and answer.answer for answer in persona.answers)
+        assert all(overlay.answers for overlay in persona.companies.values()), round_
+        assert all(phase.say and phase.done for phase in catalog.phases[round_]), round_
+
+
+def test_the_library_of_moves_fits_each_round(catalog: Catalog) -> None:
+    """Every move names a signal of its round and phases of its round (the catalog checks it on load), each
+    non-communication signal a round's questions probe has a library move too, and hook moves read well with
+    either kind of component name."""
+    for round_ in Round:
+        library = catalog.moves[round_]
+        assert len(library.moves) >= 15, round_
+        probed = {p.signal for q in catalog.questions_for(round_) for p in q.probes}
+        communication = set(next(d.signals for d in catalog.rubric(round_).dimensions if d.id == "communication"))
+        covered = {move.signal for move in library.moves}
+        assert len((probed - communication) - covered) <= 8, (round_, sorted((probed - communication) - covered))
+        for move in library.moves:
+            if move.hook == "component":
+                assert move.text.format(hook="Redis")[0].isupper() and "your your" not in move.text
+
+
+def test_a_broken_move_fails_loudly(catalog: Catalog) -> None:
+    phase_ids = {round_: {p.id for p in phases} for round_, phases in catalog.phases.items()}
+    for move, problem in ((LibraryMove(id="x", signal="sd-nope", phases=["clarify"], text="Why?"), "unknown signal"),
+                          (LibraryMove(id="x", signal="sd-caching", phases=["nope"], text="Why?"), "unknown phases"),
+                          (LibraryMove(id="x", signal="sd-caching", phases=["clarify"], hook="number", text="Why?"),
+                           "{hook}")):
+        with pytest.raises(UserError, match=problem.replace("{", "\\{").replace("}", "\\}")):
+            check_moves({Round.SYSTEM_DESIGN: RoundMoves(moves=[move])}, catalog.rubrics, phase_ids)

@@ -33,7 +33,8 @@ def make_context(catalog: Catalog, embedder: Embedder, *, level: Level = Level.L
     rubric = catalog.rubric(round_)
     scene = Scene(persona=load_persona(round_), phrases=load_phrases(), question=catalog.questions[question],
                   rubric=rubric, phases=catalog.phases[round_], level=level, company=None, minutes=minutes,
-                  session_id="test", signal_phases=home_phases(catalog.questions_for(round_)))
+                  session_id="test", signal_phases=home_phases(catalog.questions_for(round_)),
+                  library=catalog.moves.get(round_), common_words=catalog.common_words())
     detector = SignalDetector(rubric, embedder)
 
     def grade(transcript: Transcript) -> Feedback:
@@ -89,7 +90,8 @@ def test_a_round_runs_to_graded_feedback(catalog: Catalog, embedder: Embedder) -
     assert [t["id"] for t in turns] == list(range(1, len(turns) + 1))
     candidate = [t["text"] for t in turns if t["role"] == "candidate"]
     assert candidate == [a["text"] for a in ANSWERS if "text" in a]
-    assert turns[-1]["role"] == "interviewer" and turns[-1]["text"].startswith("That's time.")
+    persona = load_persona(Round.SYSTEM_DESIGN)
+    assert turns[-1]["role"] == "interviewer" and turns[-1]["text"].endswith((persona.closing, persona.closing_early))
 
 
 def test_no_question_is_asked_twice_and_no_shown_signal_is_probed(catalog: Catalog, embedder: Embedder) -> None:

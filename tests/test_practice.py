@@ -3,6 +3,7 @@
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -99,6 +100,7 @@ def test_quit_then_resume_continues_where_it_stopped(home: Path, tmp_path: Path)
                              capture_output=True, text=True, env=cli_env(home), timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.startswith(f"[Resuming session {session}: system-design, L5, question sd-chat]")
+    assert "Candidate: Is this one-to-one chat only, or groups too?" in resumed.stdout  # the conversation so far
     transcript = json.loads((sessions_in(home)[0] / "transcript.json").read_text())
     assert [t["text"] for t in transcript["turns"] if t["role"] == "candidate"] == [
         "Is this one-to-one chat only, or groups too?",
@@ -239,9 +241,8 @@ def test_ml_coding_runs_pasted_code_against_the_hidden_tests(home: Path, tmp_pat
                       "--answers", str(answers))
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "I ran your code against the hidden tests: 5/8 tests passed" in out
-    assert 'Look at the case "empty batch" (edge), which ended error: ZeroDivisionError' in out
-    assert "I ran your code against the hidden tests: all 8 pass." in out
+    assert "5/8 tests passed" in out and "empty batch case (edge)" in out and "error: ZeroDivisionError" in out
+    assert re.search(r"all 8 pass|All 8 hidden tests pass|green, 8 out of 8", out), out
     feedback = json.loads((sessions_in(home)[0] / "feedback.json").read_text())
     correctness = next(d for d in feedback["dimensions"] if d["dimension"] == "correctness")
     claim = correctness["claims"][0]

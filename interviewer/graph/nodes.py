@@ -8,36 +8,39 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import numpy as np
 from langgraph.config import get_stream_writer
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from interviewer.artefact_probes import artefact_probe
+from interviewer.candidate_questions import questions_in
 from interviewer.diagram import diagram_in
 from interviewer.feedback.code_evidence import code_so_far, entry_of, run_hidden_tests
 from interviewer.feedback.concept_match import ConceptMatcher
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.evidence import candidate_units
+from interviewer.graph import reading
 from interviewer.graph.state import InterviewState, turn
+from interviewer.hooks import Hook, hooks_in
+from interviewer.moves import Candidate, phase_candidates
 from interviewer.planner import (
     Analysis,
     Clock,
     Ground,
     Move,
+    Situation,
     classify_answer,
     next_move,
     phase_budgets,
     pick_quote,
 )
+from interviewer.rag.embeddings import Embedder
 from interviewer.rag.index import Snippet
-from interviewer.sandbox import defines, without_code
+from interviewer.sandbox import defines
 from interviewer.types import CompanyProfile, Feedback, Transcript, Turn
 from interviewer.voice import Scene
 
 CANDIDATE = "Candidate"
-QUOTE_SIMILARITY = 0.45
-FACT_SIMILARITY = 0.3
 EXCERPT_CHARS = 600
 """Retrieved sample excerpts are kept this short in the state (they ride along in every checkpoint)."""
 
@@ -76,8 +79,10 @@ class InterviewContext:
 
 
 def open_round(state: InterviewState) -> dict[str, Any]:
-    return {"phase": 0, "phase_started": 0.0, "clock": 0.0, "shown": [], "asked": [], "elaborated": False,
-            "closing_asked": False, "done": False, "move": Move("opening", 0).to_dict()}
+    return {"phase": 0, "phase_started": 0.0, "clock": 0.0, "shown": [], "touched": [], "asked": [],
+            "asked_signals": [],
+            "hooked": [], "hinted": [], "elaborated": False, "closing_asked": False, "wrap_exchanges": 0,
+            "done": False, "move": Move("opening", 0).to_dict()}
 
 
 def speak(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str, Any]:
@@ -90,21 +95,29 @@ def speak(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str
         writer({"turn": turn_id, "text": chunk})
     text = voice.text
     pending = {"turn": turn_id, "text": text, "kind": move.kind, "probe": move.probe, "signal": move.signal,
-               "phase": move.phase, "hint": move.kind == "hint", "probe_text": move.probe_text}
+               "phase": move.phase, "hint": move.kind == "hint", "probe_text": move.probe_text,
+               "source": move.source}
     update: dict[str, Any] = {"pending": pending, "elaborated": move.kind == "elaborate"}
     if move.kind == "hint" and move.probe:
         pending["probe"] = move.probe  # the hint leaves the same question open
+        update["hinted"] = [*state.get("hinted", []), move.probe]
     if move.probe and move.kind == "probe":
         update["asked"] = [*state.get("asked", []), move.probe]
+        update["asked_signals"] = [*state.get("asked_signals", []), move.signal]
+        if move.hook:
+            update["hooked"] = [*state.get("hooked", []), move.hook]
     if move.kind == "closing_questions":
         update["closing_asked"] = True
+    if move.kind == "answer_questions":
+        update["wrap_exchanges"] = state.get("wrap_exchanges", 0) + 1
     if move.kind == "end":
         update["turns"] = [turn(turn_id, runtime.context.scene.persona.name, "interviewer", text)]
     return update
 
 
 def ask(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str, Any]:
-    """Wait for the candidate. The answer is {"text" | "command", "seconds", "at"}."""
+    """Wait for the candidate. The answer is {"text" | "command", "clock" (interview seconds when it was
+    sent) or "seconds" (how long it took), "at"}."""
     pending = state["pending"]
     answer = interrupt(pending)
     name = runtime.context.scene.persona.name
@@ -112,56 +125,96 @@ def ask(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str, 
     text = (answer.get("text") or "").strip()
     if text:
         turns.append(turn(pending["turn"] + 1, CANDIDATE, "candidate", text, at=answer.get("at")))
-    return {"turns": turns, "clock": state.get("clock", 0.0) + float(answer.get("seconds", 0.0)),
+    before = state.get("clock", 0.0)
+    clock = answer["clock"] if answer.get("clock") is not None else before + float(answer.get("seconds", 0.0))
+    return {"turns": turns, "clock": max(before, float(clock)),
             "last": {"text": text, "command": answer.get("command")}}
 
 
 def analyze(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str, Any]:
-    """Which signals did the last answer show, and what kind of answer was it?"""
+    """What did the last answer show (and touch), what kind of answer was it, what does it ask, and which of
+    its words can a follow-up build on?"""
     context = runtime.context
+    scene = context.scene
     last = state["last"]
     if not last["text"]:
         return {"last": {**last, "kind": "command"}}
-    recent = [Turn.model_validate(t) for t in state["turns"][-2:]]
-    sentences = [unit.text for unit in candidate_units(Transcript(turns=recent))]
-    context.detector.embedder.embed([last["text"], *sentences])  # one model call; the steps below hit the cache
-    detection = context.detector.detect(Transcript(turns=recent))
+    embedder = context.detector.embedder
+    text = reading.for_planning(last["text"], embedder)
+    recent_turns = [Turn.model_validate({**t, "text": reading.for_planning(t["text"], embedder)}
+                                        if t["role"] == "candidate" else t) for t in state["turns"][-2:]]
+    embedder.embed([text, *reading.answer_sentences(text)])  # one model call; the steps below hit the cache
+    detection = context.detector.detect(Transcript(turns=recent_turns))
     shown = sorted(set(state.get("shown", [])) | detection.shown())
-    topic = _topic_similarity(context, last["text"], state["pending"])
-    analysis = classify_answer(last["text"], None, topic)
-    tests = _run_tests(context, recent[-1], state["turns"])
+    floor = context.detector.policy.support_floor
+    touched = sorted(s for s, r in detection.results.items() if r.best >= floor)
+    pending = state["pending"]
+    topic = reading.topic_similarity(embedder, scene.question, text, pending.get("probe_text") or pending["text"])
+    on_subject = any(r.best >= context.detector.policy.touch_threshold for r in detection.results.values())
+    analysis = classify_answer(text, None, None if on_subject else topic)
+    tests = _run_tests(context, recent_turns[-1], state["turns"])
     if tests is not None or diagram_in(last["text"]) is not None:
-        analysis = Analysis("answer", last["text"])  # pasted code or a diagram is an answer, however short its prose
-    return {"shown": shown, "last": {**last, "kind": analysis.kind, "topic": topic, "tests": tests,
-                                     "misconceptions": _misconceptions(context, recent[-1])}}
+        analysis = Analysis("answer", text)  # pasted code or a diagram is an answer, however short its prose
+    company = scene.persona.companies[scene.company].answers if scene.company else []
+    reply = reading.reply_to(embedder, questions_in(text), scene.question.facts, scene.persona.answers, company,
+                             wrap_up=bool(state.get("closing_asked")), background=_background(scene))
+    components = scene.library.component_names() if scene.library else []
+    hooks = hooks_in(text, components, frozenset(state.get("hooked", [])))
+    return {"shown": shown, "touched": sorted(set(state.get("touched", [])) | set(touched)),
+            "last": {**last, "kind": analysis.kind, "topic": topic, "tests": tests,
+                     "showed": sorted(detection.shown()), "recent": touched, "facts": reply.answers,
+                     "unanswered": reply.unanswered, "confirm": reply.confirm, "not_mine": reply.not_mine,
+                     "hooks": [{"kind": h.kind, "text": h.text} for h in hooks],
+                     "misconceptions": _misconceptions(context, Turn.model_validate(state["turns"][-1]))}}
 
 
 def plan(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str, Any]:
     context = runtime.context
     scene = context.scene
     last = state["last"]
+    embedder = context.detector.embedder
     analysis = Analysis(last.get("kind", "answer"), last["text"], last.get("command"))
-    relevance, snippets = _retrieve(context, state, last["text"])
+    answer = reading.for_planning(last["text"], embedder)
+    hooks = [Hook(h["kind"], h["text"]) for h in last.get("hooks", [])]
+    candidates = _all_candidates(scene, hooks)
+    pending = state["pending"]
+    background = _background(scene)
+    hint = None
+    if analysis.command == "hint":
+        asked = pending.get("probe_text") or pending["text"]
+        given = state.get("hinted", []).count(pending.get("probe") or "")
+        hint = reading.hint_for(embedder, scene.question, asked, given)
     clock = Clock(phase_budgets(scene.phases, scene.minutes), state.get("clock", 0.0), state.get("phase", 0),
                   state.get("phase_started", 0.0))
     ground = Ground(question=scene.question, rubric=scene.rubric, signal_phases=scene.signal_phases,
-                    level=scene.level,
+                    level=scene.level, library=scene.library,
                     weights=context.company.weights.get(scene.rubric.round, {}) if context.company else {})
-    move = next_move(
-        ground=ground, analysis=analysis, clock=clock, phases=scene.phases, shown=set(state.get("shown", [])),
-        asked=set(state.get("asked", [])), relevance=relevance, current_probe=state["pending"].get("probe"),
-        current_signal=state["pending"].get("signal"),
-        closing_asked=state.get("closing_asked", False), elaborated=state.get("elaborated", False),
-        fact=_fact(context, last["text"]) if analysis.kind == "clarifying" else None,
+    stated = reading.already_answered(embedder, _answers(state, embedder), candidates, background, scene.common_words,
+                                      {sid: signal.cues for sid, signal in scene.rubric.signals.items()}) \
+        if last["text"] else set()
+    situation = Situation(
+        analysis=analysis, clock=clock, shown=set(state.get("shown", [])), recent=set(last.get("recent", [])),
+        touched=set(state.get("touched", [])), showed=set(last.get("showed", [])),
+        asked=list(state.get("asked", [])), asked_signals=list(state.get("asked_signals", [])),
+        stated=stated, stated_signals={c.signal for c in candidates if c.id in stated},
+        relevance=reading.relevance(embedder, answer, candidates) if answer else {},
+        hooks=hooks, current_probe=pending.get("probe"), current_signal=pending.get("signal"),
+        last_source=pending.get("source"), closing_asked=state.get("closing_asked", False),
+        wrap_exchanges=state.get("wrap_exchanges", 0), elaborated=state.get("elaborated", False),
+        facts=list(last.get("facts", [])), unanswered=list(last.get("unanswered", [])),
+        not_mine=list(last.get("not_mine", [])),
+        confirm=bool(last.get("confirm")), hint=hint,
         tests=last.get("tests"),
     )
-    if move.kind == "probe" and analysis.kind == "answer" and move.probe_text:
-        move.quote = _quote(context, last["text"], move.probe_text)
+    move = next_move(ground, situation, scene.phases)
+    quotable = move.kind == "probe" and analysis.kind == "answer" and move.source in ("question", "library")
+    if quotable and move.probe_text:
+        move.quote = reading.quote_for(embedder, answer, move.probe_text)
     followup = artefact_probe(move, round_=scene.rubric.round, turns=state["turns"], last=last,
-                              asked=set(state.get("asked", [])), last_probe=state["pending"].get("probe"),
+                              asked=set(state.get("asked", [])), last_probe=pending.get("probe"),
                               phase=state.get("phase", 0))
     move = followup or move
-    move.context = snippets
+    move.context = _samples(context, answer)
     update: dict[str, Any] = {"move": move.to_dict()}
     if move.phase != state.get("phase", 0):
         update.update(phase=move.phase, phase_started=state.get("clock", 0.0))
@@ -177,6 +230,19 @@ def grade(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
+
+def _background(scene: Scene) -> str:
+    """The problem statement: its words say nothing about which fact or follow-up a sentence is about."""
+    return f"{scene.question.title} {scene.question.prompt} {scene.question.ambiguous_prompt}"
+
+
+def _answers(state: InterviewState, embedder: Embedder) -> list[str]:
+    return [reading.for_planning(t["text"], embedder) for t in state.get("turns", []) if t["role"] == "candidate"]
+
+
+def _all_candidates(scene: Scene, hooks: list[Hook]) -> list[Candidate]:
+    return [c for phase in scene.phases for c in phase_candidates(scene.question, scene.library, phase.id, hooks)]
 
 
 def _run_tests(context: InterviewContext, answer: Turn, turns: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -208,56 +274,11 @@ def _misconceptions(context: InterviewContext, answer: Turn) -> list[dict[str, s
              "challenge": heard.misconception.challenge} for heard in context.concepts.voices(units)]
 
 
-def _similarity(context: InterviewContext, a: list[str], b: list[str]) -> np.ndarray:
-    embedder = context.detector.embedder
-    return np.asarray(embedder.embed(a) @ embedder.embed(b).T)
-
-
-def _topic_similarity(context: InterviewContext, answer: str, pending: dict[str, Any]) -> float:
-    """How close the answer is to the problem and to what was just asked (for off-topic answers)."""
-    question = context.scene.question
-    # The probe's own text was embedded (and cached) when its quote was chosen: no new embedding per turn.
-    topics = [f"{question.title}. {question.prompt}", pending.get("probe_text") or pending["text"]]
-    return float(_similarity(context, [answer], topics).max())
-
-
-def _quote(context: InterviewContext, answer: str, probe_text: str) -> str | None:
-    """The sentence of the last answer closest to the next probe, to refer back to it (from what the candidate
-    said, not from code they pasted)."""
-    sentences = [u.text for u in candidate_units(Transcript(turns=[
-        Turn(id=1, speaker=CANDIDATE, role="candidate", text=without_code(answer))]))]
-    if not sentences:
-        return None
-    scores = _similarity(context, sentences, [probe_text])[:, 0]
-    best = int(scores.argmax())
-    return pick_quote(sentences[best]) if scores[best] >= QUOTE_SIMILARITY else None
-
-
-def _fact(context: InterviewContext, asked: str) -> str | None:
-    """The question's fact that answers the candidate's clarifying question, if one does."""
-    facts = context.scene.question.facts
-    if not facts:
-        return None
-    keys = list(facts)
-    scores = _similarity(context, [asked], [f"{key.replace('-', ' ')}: {facts[key]}" for key in keys])[0]
-    lowered = asked.lower()
-    for index, key in enumerate(keys):
-        if any(word in lowered for word in key.split("-") if len(word) > 3):
-            scores[index] += 0.15
-    best = int(scores.argmax())
-    return facts[keys[best]] if scores[best] >= FACT_SIMILARITY else None
-
-
-def _retrieve(context: InterviewContext, state: InterviewState, answer: str
-              ) -> tuple[dict[str, float], list[dict[str, str]]]:
-    """Probes of this question ranked by the last answer, and strong sample excerpts on the same ground.
-    While the index is still loading, the planner goes on without retrieval."""
+def _samples(context: InterviewContext, answer: str) -> list[dict[str, str]]:
+    """Strong sample excerpts on the same ground as the answer, for a model voice's judgement. While the index
+    is still loading, the round goes on without them."""
     if not answer or not context.retriever.ready():
-        return {}, []
+        return []
     scene = context.scene
-    probes = context.retriever.retrieve(answer, round=scene.rubric.round.value, kind="probe",
-                                        question=scene.question.id, k=len(scene.question.probes))
-    relevance = {str(s.metadata.get("probe")): s.score for s in probes}
-    samples = context.retriever.retrieve(answer, round=scene.rubric.round.value, kind="transcript",
-                                         level="L6", k=2)
-    return relevance, [{"source": s.source, "heading": s.heading, "text": s.text[:EXCERPT_CHARS]} for s in samples]
+    samples = context.retriever.retrieve(answer, round=scene.rubric.round.value, kind="transcript", level="L6", k=2)
+    return [{"source": s.source, "heading": s.heading, "text": s.text[:EXCERPT_CHARS]} for s in samples]

@@ -17,13 +17,24 @@ class InterviewState(TypedDict, total=False):
     """Index into the round's phases."""
     phase_started: float
     clock: float
-    """Seconds of interview time so far: the sum of the time each answer took."""
+    """Seconds of interview time when the last answer was sent: wall time in a live round, simulated time
+    (thinking plus speaking) for answers from a script."""
     turns: Annotated[list[dict[str, Any]], operator.add]
     """Transcript turns as `Turn` dicts, appended only."""
     shown: list[str]
     """Signals the candidate has shown so far (the detector's view, turn by turn)."""
+    touched: list[str]
+    """Signals some answer came near, shown or not (the planner asks about untouched ground first)."""
     asked: list[str]
-    """Probe ids already asked: never asked again."""
+    """Follow-up ids already asked: never asked again."""
+    asked_signals: list[str]
+    """The signal of each follow-up asked, in order (a signal gets a second angle at most)."""
+    hooked: list[str]
+    """The candidate's words that follow-ups have built on (a component is built on once)."""
+    hinted: list[str]
+    """The probe on the table at each hint (a second hint on one probe says more)."""
+    wrap_exchanges: int
+    """How many times the candidate's questions at the end were answered."""
     move: dict[str, Any]
     """The planner's latest decision (`planner.Move` as a dict)."""
     pending: dict[str, Any]

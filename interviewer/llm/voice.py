@@ -15,35 +15,49 @@ from interviewer.llm.prompts import load_prompt
 from interviewer.planner import Move
 from interviewer.voice import Scene, opening_text, say
 
-TEMPLATE_MOVES = {"opening", "end"}
+TEMPLATE_MOVES = {"opening"}
 """Moves said from the persona's own text even with a model: the opening (on screen before any model is
-ready) and the closing."""
+ready)."""
 
 
-def _details(move: Move, scene: Scene) -> str:
+def _details(move: Move, scene: Scene, offline: str) -> str:
     lines = []
+    if move.facts:
+        lines.append("Answer the candidate's questions with these facts first: " + " ".join(move.facts))
+    for question in move.unanswered:
+        lines.append(f'Nothing defines "{question}": say plainly it is their call and they should state an '
+                     "assumption." if move.kind not in ("answer_questions", "end") else
+                     f'You cannot answer "{question}": say so briefly and point them to the recruiter.')
+    for question in move.not_mine:
+        lines.append(f'You cannot answer "{question}": say so briefly and point them to the recruiter.')
     if move.kind == "probe":
         lines.append(f"Ask this follow-up (rephrase it for the conversation): {move.probe_text}")
+        if move.hook:
+            lines.append(f'It builds on the candidate\'s own words: "{move.hook}". Keep them.')
         if move.signal in scene.rubric.signals:
             lines.append(f"It probes: {scene.rubric.signals[move.signal].name}.")
-    elif move.kind == "clarify":
-        lines.append(f"The candidate asked a clarifying question. Answer it with this fact: {move.fact}"
-                     if move.fact else f"The candidate asked something the problem leaves open: "
+    elif move.kind == "clarify" and not move.facts and not move.unanswered:
+        lines.append(f"The candidate asked something the problem leaves open: "
                      f"{scene.persona.overlay(scene.level).clarify_none}")
+    elif move.kind == "clarify":
+        lines.append("Then invite them to go on; ask nothing new.")
     elif move.kind == "elaborate":
         lines.append("The answer was very short: ask the candidate to say more about their reasoning.")
     elif move.kind == "hint":
-        lines.append(f"The candidate asked for a hint. Nudge without giving the answer: {say(move, scene, 0)}")
+        lines.append(f"The candidate asked for a hint. Nudge without giving the answer: {offline}")
     elif move.kind == "closing_questions":
         lines.append("Wrap up: invite the candidate's questions for you.")
-    if move.quote:
+    elif move.kind == "answer_questions":
+        lines.append("Then ask whether they have anything else to ask.")
+    if move.quote and not move.hook:
         lines.append(f'Refer to what the candidate said: "{move.quote}".')
     if move.note:
         lines.append(f"Say first: {move.note}")
     framing = {"dont_know": "The candidate said they don't know: reassure briefly, then come at it another way.",
                "off_topic": "The answer drifted off the problem: bring it back.",
                "skip": "The candidate skipped the last question.",
-               "transition": "Announce that you are moving to the new phase.",
+               "transition": f"Move to the next phase ({scene.phases[move.phase].name}), acknowledging briefly "
+                             "what the last one covered.",
                "time_up": "Time for the previous phase is up: say so and move on."}
     lines += [framing[kind] for kind in move.prefix if kind in framing]
     if move.push and scene.company is not None:
@@ -73,14 +87,14 @@ class ModelVoice:
             company_push=f"This company cares about: {push}" if push else "", problem=problem)
 
     def speak(self, move: Move, scene: Scene, turn: int, turns: list[dict[str, Any]]) -> Iterator[str]:
-        offline = say(move, scene, turn)
-        if move.kind in TEMPLATE_MOVES:
+        offline = say(move, scene, turn, [t["text"] for t in turns if t["role"] == "interviewer"])
+        if move.kind in TEMPLATE_MOVES or (move.kind == "end" and not (move.facts or move.unanswered or move.not_mine)):
             self.text = offline
             yield offline
             return
         phase = scene.phases[move.phase]
         instruction = self._turn.render(phase=phase.name, goal=phase.goal, move=move.kind,
-                                        details=_details(move, scene))
+                                        details=_details(move, scene, offline))
         messages = conversation(turns) + [{"role": "user", "content": instruction}]
         produced: list[str] = []
         try:
@@ -108,7 +122,7 @@ class OfflineVoice:
         self.fallbacks = 0
 
     def speak(self, move: Move, scene: Scene, turn: int, turns: list[dict[str, Any]]) -> Iterator[str]:
-        self.text = say(move, scene, turn)
+        self.text = say(move, scene, turn, [t["text"] for t in turns if t["role"] == "interviewer"])
         yield self.text
 
 

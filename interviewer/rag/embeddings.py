@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 DIMENSIONS = 384
 _CREATE = "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vec BLOB NOT NULL)"
+BACKGROUND_SLICE = 8
+"""A deferred (background) caller embeds this many texts at a time between checks that the foreground is idle."""
 
 _lock = threading.Lock()
 _encoders: dict[Path, OnnxEncoder] = {}
@@ -50,6 +52,13 @@ class Embedder:
         self._memory: dict[str, NDArray[np.float32]] = {}
         self._guard = threading.Lock()
         """One embedder serves the index thread, the engine thread and the graph: one at a time."""
+        self._quiet: threading.Event | None = None
+        self._background = ""
+
+    def defer(self, thread_name: str, quiet: threading.Event) -> None:
+        """Calls from the thread named `thread_name` (a background index build) wait until `quiet` is set, and
+        embed a few texts at a time, so the foreground (the interviewer's turn) never waits behind them."""
+        self._background, self._quiet = thread_name, quiet
 
     def _connect(self) -> sqlite3.Connection | None:
         """The cache database (a damaged file is set aside and a fresh one started); None without a cache."""
@@ -86,6 +95,16 @@ class Embedder:
         _encoder(self._models_dir())
 
     def embed(self, texts: Sequence[str], *, batch_size: int = 32) -> NDArray[np.float32]:
+        if self._quiet is not None and threading.current_thread().name == self._background and len(texts) > 1:
+            parts = [self._embed_when_quiet(texts[start:start + BACKGROUND_SLICE], batch_size)
+                     for start in range(0, len(texts), BACKGROUND_SLICE)]
+            return np.concatenate(parts)
+        with self._guard:
+            return self._embed(texts, batch_size)
+
+    def _embed_when_quiet(self, texts: Sequence[str], batch_size: int) -> NDArray[np.float32]:
+        assert self._quiet is not None
+        self._quiet.wait()
         with self._guard:
             return self._embed(texts, batch_size)
 

@@ -1,0 +1,51 @@
+"""Finding the candidate's questions in an answer, wherever they sit and however many there are."""
+
+import numpy as np
+import pytest
+
+from interviewer.candidate_questions import AskedQuestion, match_answers, questions_in, split_questions
+
+
+def texts(answer: str) -> list[str]:
+    return [q.text for q in questions_in(answer)]
+
+
+def test_every_question_in_an_answer_is_found_and_split() -> None:
+    answer = ("Two questions before I design: how many users and notifications per day, and how fast must a login "
+              "code go out? I assume both transactional and marketing.")
+    assert texts(answer) == ["how many users and notifications per day", "how fast must a login code go out"]
+    middle = ("Let me start with the API. Roughly how many teams will call it? Then the pipeline: a queue per "
+              "priority and workers per channel.")
+    assert texts(middle) == ["Roughly how many teams will call it"]
+    assert texts("Is it one-to-one chat only? Or groups too? And do we need read receipts?") == [
+        "Is it one-to-one chat only", "Or groups too", "And do we need read receipts"]
+
+
+def test_a_question_the_candidate_answers_is_marked_and_reported_speech_is_not_a_question() -> None:
+    assert [q.self_answered for q in questions_in("What breaks first? Probably the fan-out tier.")] == [True]
+    assert [q.self_answered for q in questions_in("How many users? I'll assume 100 million.")] == [True]
+    assert [q.self_answered for q in questions_in("How many users? And what is the read ratio?")] == [False, False]
+    assert questions_in('So I asked him: can I rerun your evaluation with a time split? He agreed.') == []
+    assert questions_in("Right? So we shard by user.") == []
+
+
+@pytest.mark.parametrize("text", ["Does that match what you had in mind?", "Sound reasonable?", "Is that OK?"])
+def test_a_request_to_confirm_the_framing_is_recognised(text: str) -> None:
+    assert [q.confirm for q in questions_in(f"I'll scope it to the home feed. {text}")] == [True]
+
+
+def test_split_questions_keeps_a_single_question_whole() -> None:
+    assert split_questions("What does the API return to the caller and how is it versioned?") == [
+        "What does the API return to the caller", "how is it versioned"]
+    assert split_questions("Which channels, push or email?") == ["Which channels, push or email"]
+
+
+def test_each_question_gets_its_best_answer_once_and_the_rest_are_reported() -> None:
+    questions = [AskedQuestion("how many users"), AskedQuestion("how many users a day"),
+                 AskedQuestion("which language"), AskedQuestion("what breaks first", self_answered=True),
+                 AskedQuestion("how big is the team")]
+    margins = np.array([[0.2, -0.1], [0.1, -0.3], [-0.2, -0.4], [-0.3, -0.1], [-0.2, -0.05]])
+    reply = match_answers(questions, ["200 million users.", "One week in eight."], margins,
+                          about_us=[False, False, False, False, True])
+    assert reply.answers == ["200 million users."]
+    assert reply.unanswered == ["which language"] and reply.not_mine == ["how big is the team"]
