@@ -89,7 +89,7 @@ def per_turn(home: Path, turns: int) -> list[float]:
                 break
             session.log_turn(turn(following["turn"], "Maya", "interviewer", following["text"]))
             timings.append(time.perf_counter() - started)
-        engine.graph.checkpointer.conn.close()
+    store.close()
     return timings
 
 

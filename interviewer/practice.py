@@ -4,7 +4,6 @@ logged before the graph sees it, and a resume that recovers an answer the graph 
 from __future__ import annotations
 
 import random
-import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,8 +21,8 @@ from interviewer.llm.base import Model
 from interviewer.llm.voice import ModelVoice, OfflineVoice
 from interviewer.planner import home_phases, phase_budgets, phase_probes
 from interviewer.rag.embeddings import Embedder
-from interviewer.rag.index import CorpusIndex, Snippet
-from interviewer.session import Session, SessionStore
+from interviewer.rag.index import CorpusIndex, Snippet, corpus_index
+from interviewer.session_store import Store, StoredSession, open_store
 from interviewer.types import CompanyType, Feedback, Level, Question, Round, Transcript, Turn
 from interviewer.voice import Scene, opening_text
 
@@ -85,7 +84,7 @@ def choose_question(catalog: Catalog, round_: Round, level: Level, company: Comp
     return random.Random().choice(fresh)
 
 
-def make_scene(catalog: Catalog, session: Session) -> Scene:
+def make_scene(catalog: Catalog, session: StoredSession) -> Scene:
     meta = session.meta
     if meta.round not in {r.value for r in Round} or meta.question not in catalog.questions:
         raise UserError(f"session {meta.id} asks question {meta.question!r} ({meta.round}), which this corpus "
@@ -139,23 +138,15 @@ class BackgroundIndex:
 
 
 class Engine:
-    """The compiled graph with its SQLite checkpointer, bound to one session."""
+    """The compiled graph with the store's checkpointer, bound to one session."""
 
-    def __init__(self, store: SessionStore, session: Session, scene: Scene, embedder: Embedder,
+    def __init__(self, store: Store, session: StoredSession, scene: Scene, embedder: Embedder,
                  retriever: BackgroundIndex, catalog: Catalog, model: Model | None = None) -> None:
-        from langgraph.checkpoint.sqlite import SqliteSaver
-
         from interviewer.graph.build import build_graph
         from interviewer.graph.nodes import InterviewContext
 
-        store.root.mkdir(parents=True, exist_ok=True)
-        self._connection = sqlite3.connect(store.checkpoints, check_same_thread=False)
-        # WAL with synchronous=NORMAL survives a killed process (only a power cut can lose the last commit),
-        # and spares an fsync per checkpoint.
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        self._connection.execute("PRAGMA synchronous=NORMAL")
-        self.graph = build_graph(SqliteSaver(self._connection))
-        self.config = {"configurable": {"thread_id": session.meta.id}}
+        self.graph = build_graph(store.checkpointer())
+        self.config = {"configurable": {"thread_id": session.thread_id}}
         detector = SignalDetector(scene.rubric, embedder)
         detector.warm()
         # The question's probes (its own and the generic ones) are fixed: embed them now, not turn by turn.
@@ -246,8 +237,8 @@ class Engine:
                       phase + 1, len(scene.phases), budgets[phase] - used, sum(budgets) - clock, table)
 
     def close(self) -> None:
+        """Stop the index loading; the checkpointer is the store's and stays open."""
         self.retriever.close()
-        self._connection.close()
 
 
 # --- the loop -----------------------------------------------------------------------------------
@@ -256,13 +247,13 @@ class Engine:
 class Practice:
     """One session's round, from its first question (or where it stopped) to its feedback."""
 
-    def __init__(self, settings: Settings, catalog: Catalog, session: Session, embedder: Embedder,
-                 model: Model | None = None, store: SessionStore | None = None) -> None:
+    def __init__(self, settings: Settings, catalog: Catalog, session: StoredSession, embedder: Embedder,
+                 model: Model | None = None, store: Store | None = None) -> None:
         self.settings = settings
         self.model = model
         self.catalog = catalog
         self.session = session
-        self.store = store or SessionStore(settings.sessions_dir)
+        self.store = store or open_store(settings)
         self.scene = make_scene(catalog, session)
         self.embedder = embedder
         self._engine: Engine | None = None
@@ -280,7 +271,7 @@ class Practice:
         def load() -> None:
             try:
                 self.embedder.warm()
-                retriever = BackgroundIndex(CorpusIndex(self.settings.index_dir, self.settings.corpus, self.embedder))
+                retriever = BackgroundIndex(corpus_index(self.settings, self.embedder))
                 engine = Engine(self.store, self.session, self.scene, self.embedder, retriever, self.catalog,
                                 self.model)
                 engine.settle()

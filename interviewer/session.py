@@ -4,13 +4,18 @@
 submitted, before the graph hears of it, so a killed process loses no word the candidate submitted. The
 graph's own checkpoints live in one SQLite file for all sessions (`checkpoints.sqlite`, one thread per
 session). At the end, `transcript.json`, `transcript.md`, `feedback.md` and `feedback.json` are written.
+
+This is the default session store; `session_postgres.py` is the other one (`session_store.py` chooses). A store
+shows one candidate (`owner`) only that candidate's sessions.
 """
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import secrets
+import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +40,19 @@ class SessionMeta:
     started_at: str
     status: Status = "active"
     model: str = "offline"
+    owner: str = ""
+    """The candidate it belongs to ("" in a session from before owners: the local user's)."""
+
+
+def local_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "local"
+
+
+def new_session_id() -> str:
+    return f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
 
 
 class Session:
@@ -42,6 +60,16 @@ class Session:
         self.folder = folder
         self.meta = meta
         self._logged: set[int] | None = None
+
+    @property
+    def thread_id(self) -> str:
+        """The graph's thread for this session in the checkpointer."""
+        return self.meta.id
+
+    @property
+    def location(self) -> str:
+        """Where its transcript and feedback are, for the candidate."""
+        return str(self.folder)
 
     @property
     def log_path(self) -> Path:
@@ -86,21 +114,55 @@ class Session:
 
 
 class SessionStore:
-    def __init__(self, root: Path) -> None:
+    """Sessions as folders under `root`, checkpoints in one SQLite file beside them."""
+
+    def __init__(self, root: Path, owner: str | None = None) -> None:
         self.root = root
+        self.owner = owner or local_user()
+        self._saver: Any = None
+        self._shares_saver = False
 
     @property
     def checkpoints(self) -> Path:
         return self.root / "checkpoints.sqlite"
 
+    def for_owner(self, owner: str) -> SessionStore:
+        """The same folder and checkpoint connection, seen by another candidate."""
+        other = SessionStore(self.root, owner)
+        other._saver = self.checkpointer()
+        other._shares_saver = True
+        return other
+
+    def checkpointer(self) -> Any:
+        """The graph's checkpointer, shared by every session of this store (one connection, thread-safe)."""
+        if self._saver is None:
+            from langgraph.checkpoint.sqlite import SqliteSaver
+
+            self.root.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(self.checkpoints, check_same_thread=False)
+            # WAL with synchronous=NORMAL survives a killed process (only a power cut can lose the last commit),
+            # and spares an fsync per checkpoint.
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self._saver = SqliteSaver(connection)
+        return self._saver
+
+    def close(self) -> None:
+        if self._saver is not None and not self._shares_saver:
+            self._saver.conn.close()
+            self._saver = None
+
+    def _visible(self, meta: SessionMeta) -> bool:
+        return meta.owner == self.owner or (not meta.owner and self.owner == local_user())
+
     def create(self, *, round: str, level: str, company: str | None, question: str, minutes: float,
                model: str = "offline") -> Session:
-        now = datetime.now(UTC)
-        session_id = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+        session_id = new_session_id()
         folder = self.root / session_id
         folder.mkdir(parents=True)
         session = Session(folder, SessionMeta(session_id, round, level, company, question, minutes,
-                                              now.isoformat(timespec="seconds"), model=model))
+                                              datetime.now(UTC).isoformat(timespec="seconds"), model=model,
+                                              owner=self.owner))
         session.save_meta()
         return session
 
@@ -113,9 +175,12 @@ class SessionStore:
                 raise UserError(f"no session {session_id!r} (see 'interviewer sessions')")
             folder, meta_path = self.root / matches[0], self.root / matches[0] / "meta.json"
         try:
-            return Session(folder, SessionMeta(**json.loads(meta_path.read_text())))
+            session = Session(folder, SessionMeta(**json.loads(meta_path.read_text())))
         except (OSError, json.JSONDecodeError, TypeError):
             raise UserError(f"{meta_path}: unreadable session metadata") from None
+        if not self._visible(session.meta):
+            raise UserError(f"no session {session_id!r} (see 'interviewer sessions')")
+        return session
 
     def all(self) -> list[Session]:
         """Every readable session, oldest first (a folder with broken metadata is left out)."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,13 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from interviewer.rag.chroma_place import COLLECTION, chroma_place
 from interviewer.rag.chunks import chunks_for
 from interviewer.rag.corpus import Chunk, corpus_files
 from interviewer.rag.embeddings import Embedder
 from interviewer.rag.onnx_model import MODEL_ID
 
-COLLECTION = "corpus"
-MANIFEST = "manifest.json"
 BATCH = 64
 
 Progress = Callable[[int, int], None]
@@ -81,22 +79,19 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 class CorpusIndex:
-    """A persistent Chroma collection under `folder`, kept in step with the corpus."""
+    """A Chroma collection kept in step with the corpus: persistent under `folder`, or on the Chroma server at
+    `url` (then `folder` holds only the lock that keeps two local builds apart)."""
 
-    def __init__(self, folder: Path, corpus: Path, embedder: Embedder) -> None:
+    def __init__(self, folder: Path, corpus: Path, embedder: Embedder, url: str | None = None) -> None:
         self.folder = folder
         self.corpus = corpus
         self.embedder = embedder
+        self.place = chroma_place(folder, url)
         self._collection: Any = None
 
     def _open(self) -> Any:
         if self._collection is None:
-            import chromadb
-            from chromadb.config import Settings
-
-            client = chromadb.PersistentClient(
-                path=str(self.folder / "chroma"), settings=Settings(anonymized_telemetry=False)
-            )
+            client = self.place.client()
             self._collection = client.get_or_create_collection(
                 COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
@@ -104,12 +99,11 @@ class CorpusIndex:
 
     def is_current(self, chunks: list[Chunk] | None = None) -> bool:
         """True when the last build saw exactly this corpus (compares content hashes, opens no database)."""
-        manifest = self.folder / MANIFEST
-        if not manifest.exists() or not (self.folder / "chroma").is_dir():
+        manifest = self.place.manifest()
+        if manifest is None:
             return False
         chunks = chunks if chunks is not None else corpus_chunks(self.corpus)
-        stored = json.loads(manifest.read_text()).get("hash")
-        return bool(stored == _manifest_hash(chunks))
+        return bool(manifest.get("hash") == _manifest_hash(chunks))
 
     def build(self, progress: Progress | None = None, cancel: threading.Event | None = None) -> BuildReport:
         """Bring the collection in step with the corpus; with no change it touches nothing."""
@@ -143,8 +137,7 @@ class CorpusIndex:
                 )
                 if progress:
                     progress(min(start + BATCH, len(todo)), len(todo))
-            (self.folder / MANIFEST).write_text(json.dumps({"hash": _manifest_hash(chunks),
-                                                             "chunks": len(chunks)}))
+            self.place.save_manifest(collection, {"hash": _manifest_hash(chunks), "chunks": len(chunks)})
         added = sum(1 for chunk in todo if chunk.id not in stored)
         return BuildReport(
             added=added,
@@ -207,5 +200,9 @@ def default_index() -> CorpusIndex:
     from interviewer.config import get_settings
     from interviewer.rag.embeddings import default_embedder
 
-    settings = get_settings()
-    return CorpusIndex(settings.index_dir, settings.corpus, default_embedder())
+    return corpus_index(get_settings(), default_embedder())
+
+
+def corpus_index(settings: Any, embedder: Embedder) -> CorpusIndex:
+    """The index the settings name: on the Chroma server at `chroma_url`, else in the home folder."""
+    return CorpusIndex(settings.index_dir, settings.corpus, embedder, settings.chroma_url)
