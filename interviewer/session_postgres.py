@@ -48,19 +48,20 @@ def redacted(url: str) -> str:
 
 
 def connect_pool(url: str) -> Any:
-    """A pool of autocommit connections (what LangGraph's checkpointer requires), opened and checked now."""
-    from psycopg import OperationalError
+    """A pool of autocommit connections (what LangGraph's checkpointer requires); the database is tried first,
+    so a wrong URL or a server that is down is one clear line."""
+    import psycopg
     from psycopg.rows import dict_row
-    from psycopg_pool import ConnectionPool, PoolTimeout
+    from psycopg_pool import ConnectionPool
 
-    pool = ConnectionPool(url, min_size=1, max_size=POOL_SIZE, open=False,
-                          kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
     try:
-        pool.open(wait=True, timeout=10)
-    except (PoolTimeout, OperationalError) as error:
-        pool.close()
-        raise UserError(f"cannot connect to the session database {redacted(url)}: "
-                        f"{str(error).strip().splitlines()[0] if str(error).strip() else 'timed out'}") from None
+        psycopg.connect(url, connect_timeout=10).close()
+    except psycopg.Error as error:
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise UserError(f"cannot connect to the session database {redacted(url)}: {reason}") from None
+    pool = ConnectionPool(url, min_size=1, max_size=POOL_SIZE, open=True,
+                          kwargs={"autocommit": True, "prepare_threshold": 0, "row_factory": dict_row})
+    pool.wait(timeout=30)
     return pool
 
 

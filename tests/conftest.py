@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,12 +34,18 @@ def make_home(root: Path, models: Path, index: Path | None = None) -> Path:
 
 
 @pytest.fixture(scope="session")
-def prebuilt_index(tmp_path_factory: pytest.TempPathFactory, models: Path) -> Path:
+def index_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedding cache the prebuilt index was made with (a home given a copy embeds nothing of the corpus)."""
+    return tmp_path_factory.mktemp("index-cache") / "vectors.sqlite"
+
+
+@pytest.fixture(scope="session")
+def prebuilt_index(tmp_path_factory: pytest.TempPathFactory, models: Path, index_vectors: Path) -> Path:
     """The corpus index, built once per test session."""
     from interviewer.rag.index import CorpusIndex
 
     folder = tmp_path_factory.mktemp("index")
-    embedder = Embedder(tmp_path_factory.mktemp("index-cache") / "vectors.sqlite", models)
+    embedder = Embedder(index_vectors, models)
     CorpusIndex(folder, CORPUS, embedder).build()
     return folder
 
@@ -71,3 +78,29 @@ def cli_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["INTERVIEWER_HOME"] = str(home)
     return env
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL cluster on a free loopback port for the test session (Debian's `postgresql`)."""
+    from interviewer import engines
+
+    try:
+        engines.postgres_bin()
+    except engines.EngineMissing as missing:
+        pytest.skip(str(missing))
+    with engines.postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chroma_url() -> Iterator[str]:
+    """A real `chroma run` server on a free loopback port for the test session."""
+    from interviewer import engines
+
+    try:
+        engines.chroma_program()
+    except engines.EngineMissing as missing:
+        pytest.skip(str(missing))
+    with engines.chroma_server() as url:
+        yield url
