@@ -26,8 +26,8 @@ from interviewer.catalog import load_catalog  # noqa: E402
 from interviewer.config import get_settings  # noqa: E402
 from interviewer.evaluation.entailment import ModelEntailment  # noqa: E402
 from interviewer.evaluation.runner import Runner  # noqa: E402
-from interviewer.llm.base import ModelChoice, get_model  # noqa: E402
 from interviewer.llm.cache import CachedModel  # noqa: E402
+from interviewer.llm.factory import ModelChoice, get_model  # noqa: E402
 from interviewer.rag.embeddings import Embedder  # noqa: E402
 from tests.fake_llm import FakeLLMServer  # noqa: E402
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from interviewer.catalog import load_catalog  # noqa: E402
 from interviewer.config import Settings  # noqa: E402
-from interviewer.llm.base import ModelChoice, get_model  # noqa: E402
+from interviewer.llm.factory import ModelChoice, get_model  # noqa: E402
 from interviewer.llm.tokens import count_tokens  # noqa: E402
 from interviewer.practice import Answer, BackgroundIndex, Engine, make_scene  # noqa: E402
 from interviewer.rag.embeddings import Embedder  # noqa: E402

@@ -4,9 +4,9 @@
    exported ONNX model exists (as after the install command): model load, rubric example embeddings and
    transcript embeddings all included. Target: <= 8 s. Also shown: the very first run on a machine, which
    additionally exports the model to ONNX once.
-2. Grading work after the model is loaded (in process), with the rubric anchors' embeddings cached as
-   `interviewer index` leaves them, and the transcript not cached. Target: <= 2 s. Also shown: with nothing
-   cached at all.
+2. Grading work after the model is loaded (in process), with the rubric anchors' and the injection
+   prototypes' embeddings cached as `interviewer index` leaves them, and the transcript not cached.
+   Target: <= 2 s. Also shown: with nothing cached at all.
 
     .venv/bin/python bench/replay_speed.py [--runs 3]
 """
@@ -27,6 +27,7 @@ from interviewer.catalog import load_catalog  # noqa: E402
 from interviewer.config import REPO_ROOT  # noqa: E402
 from interviewer.feedback.detector import SignalDetector, embed_all_anchors  # noqa: E402
 from interviewer.feedback.grading import grade_transcript  # noqa: E402
+from interviewer.feedback.injection import embed_prototypes  # noqa: E402
 from interviewer.rag.embeddings import Embedder  # noqa: E402
 from interviewer.transcripts import read_transcript  # noqa: E402
 from interviewer.types import Level, Round  # noqa: E402
@@ -88,6 +89,7 @@ def main() -> None:
         Embedder(None, models).warm()
         anchors = Embedder(None, models)
         embed_all_anchors([rubric], anchors)
+        embed_prototypes(anchors)
         cached_anchors = dict(anchors._memory)  # what `interviewer index` leaves in the cache
         for label, preload in (("anchors cached, transcript not", cached_anchors), ("nothing cached", {})):
             grading = []

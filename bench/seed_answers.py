@@ -19,14 +19,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from interviewer.catalog import load_catalog  # noqa: E402
 from interviewer.config import get_settings  # noqa: E402
 from interviewer.feedback.detector import SignalDetector  # noqa: E402
 from interviewer.feedback.grading import grade_transcript  # noqa: E402
-from interviewer.rag.embeddings import default_embedder  # noqa: E402
-from interviewer.types import Feedback, Level, Round, Transcript, Turn  # noqa: E402
+from interviewer.rag.embeddings import Embedder, default_embedder  # noqa: E402
+from interviewer.types import Feedback, Level, Question, Round, Transcript, Turn  # noqa: E402
 
 SECTIONS = {
     "Core Concepts": "ml-fundamentals",
@@ -88,6 +90,20 @@ def transcript(items: list[Item]) -> Transcript:
     return Transcript(turns=turns)
 
 
+SAME_QUESTION = 0.6
+"""Cosine from which a seed question is taken for one of our bank's questions (its key points, hidden tests and
+not-applicable signals then count)."""
+
+
+def our_question(item: Item, questions: list[Question], embedder: Embedder) -> Question | None:
+    if not questions:
+        return None
+    vectors = embedder.embed([item.question, *(f"{q.title}. {q.prompt}" for q in questions)])
+    scores = vectors[1:] @ vectors[0]
+    best = int(np.argmax(scores))
+    return questions[best] if float(scores[best]) >= SAME_QUESTION else None
+
+
 def describe(name: str, feedback: Feedback) -> str:
     graded = [g for g in feedback.dimensions if g.score is not None]
     grades = " ".join(f"{g.dimension}={g.score}" for g in graded)
@@ -120,11 +136,13 @@ def main() -> None:
         groups = [chosen] if round_name in ONE_ROUND else [[i] for i in chosen]
         print(f"\n{section} -> {round_name}")
         levels: Counter[str] = Counter()
+        bank = catalog.questions_for(Round(round_name))
         for group in groups:
-            feedback = grade_transcript(transcript(group), rubric, detector, target=target)
+            question = our_question(group[0], bank, embedder) if len(group) == 1 else None
+            feedback = grade_transcript(transcript(group), rubric, detector, target=target, question=question)
             levels[feedback.level_estimate.value] += 1
             name = group[0].question if len(group) == 1 else f"{len(group)} questions in one round"
-            print(describe(name, feedback))
+            print(describe(name, feedback) + (f"  [as {question.id}]" if question else ""))
         print(f"level estimates: {dict(levels)}")
 
 

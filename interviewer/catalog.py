@@ -211,7 +211,25 @@ def _question(file: CorpusFile, rubrics: dict[Round, Rubric], phases: dict[Round
     unknown = [s for s in question.not_applicable if rubric is None or s not in rubric.signals]
     if unknown:
         raise UserError(f"{file.relative}: not_applicable names unknown signals {', '.join(unknown)}")
+    _check_concepts(file, question)
     return question
+
+
+def _check_concepts(file: CorpusFile, question: Question) -> None:
+    """ML fundamentals questions, and only they, list key points and misconceptions; ids are unique and every
+    misconception names a key point of the question that contradicts it."""
+    if (question.round == Round.ML_FUNDAMENTALS) != (question.concepts is not None):
+        raise UserError(f"{file.relative}: `concepts` (key points and misconceptions) belongs to every "
+                        "ml-fundamentals question and to no other")
+    if question.concepts is None:
+        return
+    points = [point.id for point in question.concepts.key_points]
+    beliefs = [item.id for item in question.concepts.misconceptions]
+    if len(set(points)) != len(points) or len(set(beliefs)) != len(beliefs):
+        raise UserError(f"{file.relative}: key point and misconception ids must be unique")
+    for item in question.concepts.misconceptions:
+        if item.contrast not in points:
+            raise UserError(f"{file.relative}: misconception {item.id} names unknown key point {item.contrast}")
 
 
 def _sample(file: CorpusFile, rubrics: dict[Round, Rubric], questions: dict[str, Question]) -> LabelledTranscript:

@@ -39,7 +39,9 @@ def index() -> None:
     from interviewer.catalog import load_catalog
     from interviewer.config import get_settings
     from interviewer.feedback.detector import embed_all_anchors
+    from interviewer.feedback.injection import embed_prototypes
     from interviewer.rag.index import default_index
+    from interviewer.rag.static_embeddings import ensure_static
 
     corpus_index = default_index()
     with Progress(transient=True, console=_stderr_console(), disable=not sys.stderr.isatty()) as progress:
@@ -51,6 +53,10 @@ def index() -> None:
         report = corpus_index.build(progress=update)
         catalog = load_catalog(get_settings().corpus)
         embed_all_anchors(list(catalog.rubrics.values()), corpus_index.embedder)
+        embed_prototypes(corpus_index.embedder)
+        ensure_static(get_settings().cache_dir / "models")  # the checker's word-piece table, built once
+    if report.repaired:
+        click.echo(f"The index was damaged ({report.repaired}) and has been rebuilt.")
     if report.changed:
         click.echo(f"Index updated: {report.added} added, {report.updated} updated, {report.removed} removed, "
                    f"{report.unchanged} unchanged ({report.seconds:.1f} s) in {corpus_index.place.location}")
@@ -99,10 +105,10 @@ def replay(
         embedder=default_embedder(), model=language_model,
     )
     text = render.to_json(feedback) if fmt == "json" else render.to_markdown(feedback)
-    if out is not None:
-        _write(out, text)
     click.echo(text, nl=False)
     _report_usage(language_model)
+    if out is not None:
+        _write(out, text)
 
 
 @cli.command()
@@ -125,7 +131,6 @@ def practice(round_: str | None, level: str | None, company: str | None, questio
     from interviewer.session_store import open_store
 
     settings = get_settings()
-    conversation = _conversation(answers)
     interactive = answers is None and sys.stdin.isatty()
     catalog = load_catalog(settings.corpus)
     if question_id is not None and round_ is None and question_id in catalog.questions:
@@ -140,6 +145,7 @@ def practice(round_: str | None, level: str | None, company: str | None, questio
     chosen_round, chosen_level = Round(round_ or "system-design"), Level(level or "L5")
     question = choose_question(catalog, chosen_round, chosen_level, CompanyType(company) if company else None,
                                question_id, practised)
+    conversation = _conversation(answers)  # before the session exists: no answers, no round
     language_model = _model(model, base_url)
     session = store.create(round=chosen_round.value, level=chosen_level.value, company=company,
                            question=question.id, minutes=minutes,
@@ -241,20 +247,30 @@ def sessions() -> None:
 
 def _conversation(answers: Path | None):  # type: ignore[no-untyped-def]
     """The terminal when there is one and no answers file; else answers from the file or stdin."""
-    from interviewer.conversation import ScriptConversation, split_answers
+    from interviewer.conversation import ScriptConversation
 
     if answers is not None:
         try:
             text = answers.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise UserError(f"cannot read answers file {answers}: {error}") from None
-        return ScriptConversation(split_answers(text))
+        return ScriptConversation(_some_answers(text, f"the answers file {answers}"))
     if not sys.stdin.isatty():
-        return ScriptConversation(split_answers(sys.stdin.read()))
+        return ScriptConversation(_some_answers(sys.stdin.read(), "standard input"))
     from interviewer.config import get_settings
     from interviewer.terminal import TerminalConversation
 
     return TerminalConversation(get_settings().home / "history")
+
+
+def _some_answers(text: str, where: str) -> list[str]:
+    """The answers in `text`; none at all is a UserError (a round with no answer would be graded as sat)."""
+    from interviewer.conversation import split_answers
+
+    answers = split_answers(text)
+    if not answers:
+        raise UserError(f"{where} holds no answers (write answers separated by blank lines, or /end)")
+    return answers
 
 
 def _finish(run, conversation) -> None:  # type: ignore[no-untyped-def]
@@ -276,13 +292,14 @@ def _model(requested: str | None, base_url: str | None):  # type: ignore[no-unty
     """The model to use (None for offline), chosen from the option, the settings or the keys set; the choice
     is shown on stderr."""
     from interviewer.config import get_settings
-    from interviewer.llm.base import choose_model, get_model
+    from interviewer.llm.base import redact
+    from interviewer.llm.factory import choose_model, get_model
 
     settings = get_settings()
     wanted = requested or (settings.model if settings.model != "offline" else None)
     choice = choose_model(wanted, base_url or settings.base_url)
     chosen = get_model(choice, timeout=settings.timeout, max_retries=settings.max_retries)
-    where = f" at {choice.base_url}" if choice.base_url and chosen is not None else ""
+    where = f" at {redact(choice.base_url)}" if choice.base_url and chosen is not None else ""
     click.echo(f"interviewer: model {choice.name}{where} ({choice.reason})", err=True)
     return chosen
 
@@ -333,9 +350,9 @@ def faithfulness(transcript_path: Path, feedback_path: Path, interviewer_name: s
         raise UserError(f"cannot read feedback {feedback_path}: {error}") from None
     report = check_feedback(transcript, feedback_text, _backend(model, base_url))
     text = render_report(report, "json" if fmt == "json" else "md")
+    click.echo(text, nl=False)
     if out is not None:
         _write(out, text)
-    click.echo(text, nl=False)
 
 
 @eval_group.command()
@@ -352,9 +369,9 @@ def consistency(file: Path, limit: int | None, fmt: str, out: Path | None, model
 
     records = load_records(file, limit)
     text = render(score_records(records, _backend(model, base_url)), fmt)
+    click.echo(text, nl=False)
     if out is not None:
         _write(out, text)
-    click.echo(text, nl=False)
 
 
 @eval_group.command(name="run")
@@ -391,8 +408,8 @@ def eval_run(suite_path: Path, prompts: tuple[str, ...], model: str | None, base
                         concurrency, progress)
         result = runner.run(suite, versions)
     folder = out or runs.run_folder(settings.home / "evals", suite.name)
-    runs.save_run(result, folder)
     click.echo(render_markdown(result.model_dump() | {"cases": []}), nl=False)
+    runs.save_run(result, folder)
     click.echo(f"Run saved in {folder} (run.json, report.md, report.html)", err=True)
     if result.cache is not None:
         click.echo(f"model-call cache: {result.cache['hits']} hits, {result.cache['misses']} misses", err=True)
@@ -446,6 +463,8 @@ def _write(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    except FileExistsError:
+        raise UserError(f"cannot write {path}: {path.parent} is not a folder") from None
     except OSError as error:
         raise UserError(f"cannot write {path}: {error.strerror}") from None
 

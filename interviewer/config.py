@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -35,7 +36,8 @@ def _default_prices() -> dict[str, Price]:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="INTERVIEWER_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="INTERVIEWER_", extra="ignore", env_ignore_empty=True)
+    """An empty variable (`INTERVIEWER_HOME=`) counts as unset."""
 
     home: Path = Field(default_factory=lambda: Path(user_data_dir("interviewer")))
     """Where the index, sessions and caches live. Never the working folder."""
@@ -71,20 +73,41 @@ class Settings(BaseSettings):
         return self.home / "sessions"
 
 
+def usable_home(home: Path) -> Path:
+    """The tool's home, created if needed, or a UserError naming the folder when it cannot hold our files."""
+    fix = "set INTERVIEWER_HOME to a folder you can write to"
+    if home.exists() and not home.is_dir():
+        raise UserError(f"the tool's home {home} is a file, not a folder: {fix}")
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"cannot create the tool's home {home} ({error.strerror}): {fix}") from None
+    try:
+        with tempfile.TemporaryFile(dir=home):
+            pass
+    except OSError as error:
+        raise UserError(f"cannot write in the tool's home {home} ({error.strerror}): {fix}") from None
+    return home
+
+
 @cache
 def get_settings() -> Settings:
-    """Environment first, then `config.toml` in the tool's home, then defaults."""
+    """Environment first, then `config.toml` in the tool's home, then defaults. The home is created here, and
+    a home that cannot hold our files is a UserError."""
     try:
         settings = Settings()
     except ValidationError as error:
         first = error.errors()[0]
         name = f"INTERVIEWER_{str(first['loc'][0]).upper()}"
         raise UserError(f"{name}: {first['msg']}") from None
+    usable_home(settings.home)
     path = settings.home / "config.toml"
     if not path.exists():
         return settings
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise UserError(f"{path}: the config file is not UTF-8 text (byte {error.start})") from None
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise UserError(f"{path}: cannot read the config file: {error}") from None
     unknown = set(data) - set(Settings.model_fields) - {"home"}

@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TextIO
 
+from interviewer.artefact_probes import diagram_rounds
+from interviewer.diagram import diagram_block, read_diagram
+from interviewer.errors import UserError
 from interviewer.practice import Answer, Status
 
 HELP = """Commands:
@@ -14,6 +18,7 @@ HELP = """Commands:
   /hint   a nudge (recorded as a hint and weighed in the feedback)
   /skip   skip this question
   /end    finish now and get feedback
+  /diagram FILE  attach a diagram (Mermaid flowchart or Excalidraw export) below your answer; design rounds
   /quit   save and leave (continue later with 'interviewer resume')
   /help   this list
 Enter sends your answer; Esc-Enter (or Alt-Enter) starts a new line; a pasted block stays one answer."""
@@ -59,6 +64,31 @@ def local_reply(command: str, status: Callable[[], Status]) -> str:
 
 
 _FENCE_LINE = re.compile(r"^\s*(`{3,}|~{3,})")
+_DIAGRAM_LINE = re.compile(r"^[ \t]*/diagram\b[ \t]*(?P<path>.*?)[ \t]*$", re.MULTILINE)
+
+
+def diagram_command(text: str) -> bool:
+    return _DIAGRAM_LINE.search(text) is not None
+
+
+def without_diagram_command(text: str) -> str:
+    """The answer without its `/diagram FILE` line: what the candidate typed in words."""
+    return _DIAGRAM_LINE.sub("", text).strip()
+
+
+def attach_diagram(text: str, round_: str) -> str:
+    """The answer with its `/diagram FILE` line replaced by the diagram read from FILE. A file that cannot be read,
+    or a round that takes no diagrams, is a UserError of one line (the caller keeps what was typed)."""
+    match = _DIAGRAM_LINE.search(text)
+    if match is None:
+        return text
+    path = match.group("path").strip().strip("'\"")
+    if not path:
+        raise UserError("usage: /diagram FILE, a Mermaid flowchart (.mmd) or an Excalidraw export (.excalidraw)")
+    if round_ not in diagram_rounds():
+        raise UserError(f"/diagram is for the design rounds ({', '.join(diagram_rounds())}), not {round_}")
+    diagram = read_diagram(Path(path).expanduser())
+    return f"{without_diagram_command(text)}\n\n{diagram_block(diagram)}".strip()
 
 
 def split_answers(text: str) -> list[str]:
@@ -104,6 +134,14 @@ class ScriptConversation:
     def read(self, status: Callable[[], Status]) -> Answer | None:
         while self._answers:
             block = self._answers.pop(0)
+            if diagram_command(block):
+                try:
+                    block = attach_diagram(block, status().round)
+                except UserError as error:
+                    self.info(f"{error}; the round goes on without the diagram")
+                    block = without_diagram_command(block)
+                    if not block:
+                        continue
             command = command_of(block)
             if command is None:
                 self._out.write(f"Candidate: {block}\n\n")

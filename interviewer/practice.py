@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from interviewer.catalog import Catalog, load_persona, load_phrases
 from interviewer.config import Settings
 from interviewer.errors import UserError
+from interviewer.feedback.concept_match import ConceptMatcher
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.render import ROUND_TITLES
 from interviewer.feedback.replay import grade
@@ -51,6 +52,8 @@ class Status:
     total_left: float
     table: list[tuple[str, float, float]]
     """Per phase: name, budget and seconds left (the current and later phases)."""
+    round: str = ""
+    """The round's id (`system-design`), for commands that only some rounds take (/diagram)."""
 
 
 class Conversation(Protocol):
@@ -153,6 +156,9 @@ class Engine:
         embedder.embed([probe.text for phase in scene.phases
                         for probe in phase_probes(scene.question, scene.rubric, phase.id, scene.signal_phases)])
         company = catalog.companies.get(scene.company) if scene.company else None
+        concepts = ConceptMatcher(scene.question.concepts, embedder) if scene.question.concepts else None
+        if concepts is not None:
+            concepts.warm()
 
         def grade_round(transcript: Transcript) -> Feedback:
             return grade(transcript, scene.rubric, detector, target=scene.level, company=company, model=model,
@@ -160,7 +166,7 @@ class Engine:
 
         voice: ModelVoice | OfflineVoice = ModelVoice(model) if model is not None else OfflineVoice()
         self.context = InterviewContext(scene=scene, detector=detector, retriever=retriever, grade=grade_round,
-                                        voice=voice, company=company)
+                                        voice=voice, company=company, concepts=concepts)
         self.model = model
         self.retriever = retriever
         self.session = session
@@ -198,6 +204,9 @@ class Engine:
                     pass
             elif not snapshot.values:
                 meta = self.session.meta
+                if any(logged["role"] == "candidate" for logged in self.session.logged_turns()):
+                    raise UserError(f"session {meta.id} cannot be resumed: its checkpoint is gone (a damaged "
+                                    f"checkpoints file was set aside); your answers are in {self.session.log_location}")
                 initial: dict[str, Any] = {
                     "session_id": meta.id, "round": meta.round, "level": meta.level, "company": meta.company,
                     "question_id": meta.question, "minutes": meta.minutes, "turns": []}
@@ -234,7 +243,8 @@ class Engine:
             left = budgets[index] - used if index == phase else (budgets[index] if index > phase else 0.0)
             table.append((item.name, budgets[index], max(left, 0.0)))
         return Status(ROUND_TITLES[scene.question.round.value], scene.level.value, scene.phases[phase].name,
-                      phase + 1, len(scene.phases), budgets[phase] - used, sum(budgets) - clock, table)
+                      phase + 1, len(scene.phases), budgets[phase] - used, sum(budgets) - clock, table,
+                      round=scene.question.round.value)
 
     def close(self) -> None:
         """Stop the index loading; the checkpointer is the store's and stays open."""

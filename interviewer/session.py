@@ -15,7 +15,6 @@ import getpass
 import json
 import os
 import secrets
-import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any, Literal
 
 from interviewer.errors import UserError
 from interviewer.feedback import render
+from interviewer.sqlite_files import open_sqlite
 from interviewer.transcripts import to_json, to_markdown
 from interviewer.types import Feedback, Transcript
 
@@ -72,6 +72,11 @@ class Session:
         return str(self.folder)
 
     @property
+    def log_location(self) -> str:
+        """Where every turn is logged as it happens."""
+        return str(self.log_path)
+
+    @property
     def log_path(self) -> Path:
         return self.folder / "transcript.jsonl"
 
@@ -81,15 +86,17 @@ class Session:
         temporary.replace(self.folder / "meta.json")
 
     def logged_turns(self) -> list[dict[str, Any]]:
-        """Turns in the crash log; a line cut short by a crash is ignored."""
+        """Turns in the crash log; a line cut short by a crash (or otherwise not a turn) is ignored."""
         if not self.log_path.exists():
             return []
         turns = []
-        for line in self.log_path.read_text(encoding="utf-8").splitlines():
+        for line in self.log_path.read_bytes().decode("utf-8", errors="replace").splitlines():
             try:
-                turns.append(json.loads(line))
+                logged = json.loads(line)
             except json.JSONDecodeError:
                 continue
+            if isinstance(logged, dict) and isinstance(logged.get("id"), int) and {"role", "text"} <= set(logged):
+                turns.append(logged)
         return turns
 
     def log_turn(self, turn: dict[str, Any]) -> None:
@@ -138,12 +145,9 @@ class SessionStore:
         if self._saver is None:
             from langgraph.checkpoint.sqlite import SqliteSaver
 
-            self.root.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.checkpoints, check_same_thread=False)
             # WAL with synchronous=NORMAL survives a killed process (only a power cut can lose the last commit),
-            # and spares an fsync per checkpoint.
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
+            # and spares an fsync per checkpoint. A damaged file is set aside (sessions resume from their logs).
+            connection = open_sqlite(self.checkpoints, "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
             self._saver = SqliteSaver(connection)
         return self._saver
 

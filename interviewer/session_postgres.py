@@ -78,6 +78,10 @@ class PostgresSession:
     def location(self) -> str:
         return f"the session database (session {self.meta.id})"
 
+    @property
+    def log_location(self) -> str:
+        return self.location
+
     def save_meta(self) -> None:
         with self._pool.connection() as connection:
             connection.execute("UPDATE interviewer_sessions SET meta = %s WHERE owner = %s AND id = %s",

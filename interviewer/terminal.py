@@ -11,7 +11,16 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.history import FileHistory
 from prompt_toolkit.key_binding import KeyBindings
 
-from interviewer.conversation import GRAPH_COMMANDS, command_of, local_reply, status_line
+from interviewer.conversation import (
+    GRAPH_COMMANDS,
+    attach_diagram,
+    command_of,
+    diagram_command,
+    local_reply,
+    status_line,
+)
+from interviewer.diagram import diagram_in
+from interviewer.errors import UserError
 from interviewer.practice import Answer, Status
 
 MAX_ANSWER_SECONDS = 15 * 60
@@ -64,11 +73,23 @@ class TerminalConversation:
 
     def read(self, status: Callable[[], Status]) -> Answer | None:
         self._status = status
+        draft = ""
         while True:
             try:
-                text = self._session.prompt("› ")
+                text = self._session.prompt("› ", default=draft)
             except (KeyboardInterrupt, EOFError):
                 return None
+            draft = ""
+            if diagram_command(text):
+                try:
+                    text = attach_diagram(text, status().round)
+                except UserError as error:  # what was typed comes back, to fix the path or drop the line
+                    self.info(f"{error}. Your answer is back in the box: fix the file name, or remove the line.")
+                    draft = text
+                    continue
+                attached = diagram_in(text)
+                if attached is not None:
+                    self.info(f"Attached {attached.summary()}.")
             command = command_of(text)
             seconds = min(time.monotonic() - self._shown_at, MAX_ANSWER_SECONDS)
             if command is None:

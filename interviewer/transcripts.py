@@ -17,10 +17,17 @@ from interviewer.types import TRANSCRIPT_SCHEMA_VERSION, CompanyType, Level, Rol
 MAX_BYTES = 5 * 1024 * 1024
 
 _TIMESTAMP = r"(?:\[?\(?\d{1,2}:\d{2}(?::\d{2})?\)?\]?\s*)?"
-_SPEAKER_LINE = re.compile(
-    rf"^\s*{_TIMESTAMP}(?:\*\*)?(?P<name>[A-Za-z][\w .'()\-]{{0,40}}?)(?:\*\*)?\s*{_TIMESTAMP}"
-    rf"(?:\*\*)?:(?:\*\*)?\s?(?P<text>.*)$"
-)
+
+
+def _speaker_pattern(separator: str) -> re.Pattern[str]:
+    return re.compile(rf"^\s*{_TIMESTAMP}(?:\*\*)?(?P<name>[A-Za-z][\w .'()\-]{{0,40}}?)(?:\*\*)?\s*{_TIMESTAMP}"
+                      rf"(?:\*\*)?(?P<separator>{separator})(?:\*\*)?\s?(?P<text>.*)$")
+
+
+_SPEAKER_LINE = _speaker_pattern(":")
+_ESCAPED_SPEAKER_LINE = _speaker_pattern(r"\\+:")
+"""A line inside a turn that would read as a speaker's line is written with its colon escaped (`Maya\\: ...`, which
+Markdown shows as `Maya: ...`), so reading our own transcript back never starts a turn there."""
 _FACT_LINE = re.compile(r"^\s*[-*]\s*(?P<key>Round|Level|Company|Question):\s*(?P<value>\S+)\s*$", re.IGNORECASE)
 _HINT_MARK = "*(hint)*"
 """How `to_markdown` marks an interviewer turn given after the candidate asked for a hint."""
@@ -133,7 +140,7 @@ def parse_plain(
         if match and name in speakers:
             raw_turns.append((name, [match.group("text")]))
         elif raw_turns:
-            raw_turns[-1][1].append(line)
+            raw_turns[-1][1].append(_unescape(line))
     merged: list[tuple[str, str]] = []
     for name, body in raw_turns:
         content = "\n".join(body).strip()
@@ -263,5 +270,22 @@ def to_markdown(transcript: Transcript) -> str:
     body = []
     for turn in transcript.turns:
         mark = f" {_HINT_MARK}" if turn.hint else ""
-        body.append(f"**{turn.speaker}:**{mark} {turn.text}\n")
+        first, *rest = turn.text.split("\n")
+        text = "\n".join([first, *map(_escape, rest)])
+        body.append(f"**{turn.speaker}:**{mark} {text}\n")
     return "\n".join(header + facts + ([""] if facts else []) + body)
+
+
+def _escape(line: str) -> str:
+    """A line that reads as a speaker's (or as an escaped one) gets one more backslash before its colon."""
+    match = _SPEAKER_LINE.match(line) or _ESCAPED_SPEAKER_LINE.match(line)
+    if match is None:
+        return line
+    return line[: match.start("separator")] + "\\" + line[match.start("separator") :]
+
+
+def _unescape(line: str) -> str:
+    match = _ESCAPED_SPEAKER_LINE.match(line)
+    if match is None:
+        return line
+    return line[: match.start("separator")] + line[match.start("separator") + 1 :]

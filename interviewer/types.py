@@ -23,6 +23,7 @@ class Round(StrEnum):
     CODING = "coding"
     DEBUGGING = "debugging"
     PAIR_PROGRAMMING = "pair-programming"
+    ML_FUNDAMENTALS = "ml-fundamentals"
 
 
 class Level(StrEnum):
@@ -207,6 +208,36 @@ class ServiceSpec(Strict):
     """Seconds of CPU per test's service process."""
     request_timeout: float = 2.0
     memory_mb: int = 512
+class KeyPoint(Strict):
+    """One thing a complete answer to an ML fundamentals question says, with ways a candidate might say it."""
+
+    id: str
+    point: str
+    examples: list[str] = Field(min_length=4)
+    cues: list[str] = Field(default_factory=list)
+    """Lowercase phrases that often come with the point (a bonus to a sentence's score)."""
+
+
+class Misconception(Strict):
+    """A common wrong belief about the concept: how candidates voice it, what is true instead, the key point that
+    contradicts it (saying that point afterwards corrects it) and the interviewer's challenge when it is heard."""
+
+    id: str
+    belief: str
+    correction: str
+    examples: list[str] = Field(min_length=4)
+    cues: list[str] = Field(min_length=1)
+    """Lowercase phrases of which a sentence must contain one to be taken for the misconception: meaning alone
+    cannot tell "uses the batch's statistics" from "uses the running statistics"."""
+    contrast: str
+    challenge: str
+
+
+class ConceptSpec(Strict):
+    """What an ML fundamentals question grades: the key points of a full answer and the misconceptions to catch."""
+
+    key_points: list[KeyPoint] = Field(min_length=4)
+    misconceptions: list[Misconception] = Field(min_length=2)
 
 
 class Question(Strict):
@@ -226,6 +257,8 @@ class Question(Strict):
     not_applicable: list[str] = Field(default_factory=list)
     """Rubric signals this question gives no occasion for (k-means has no gradients to derive, an ETA model no
     candidate stage): never claimed absent, never held against the candidate."""
+    concepts: ConceptSpec | None = None
+    """ML fundamentals questions only: the key points credited and the misconceptions caught."""
 
 
 class CompanyProfile(Strict):

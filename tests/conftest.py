@@ -35,7 +35,8 @@ def make_home(root: Path, models: Path, index: Path | None = None) -> Path:
 
 @pytest.fixture(scope="session")
 def index_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The embedding cache the prebuilt index was made with (a home given a copy embeds nothing of the corpus)."""
+    """The embedding cache the session's index was built with (every chunk's vector): a home given a copy embeds
+    nothing of the corpus."""
     return tmp_path_factory.mktemp("index-cache") / "vectors.sqlite"
 
 
@@ -45,8 +46,7 @@ def prebuilt_index(tmp_path_factory: pytest.TempPathFactory, models: Path, index
     from interviewer.rag.index import CorpusIndex
 
     folder = tmp_path_factory.mktemp("index")
-    embedder = Embedder(index_vectors, models)
-    CorpusIndex(folder, CORPUS, embedder).build()
+    CorpusIndex(folder, CORPUS, Embedder(index_vectors, models)).build()
     return folder
 
 

@@ -15,11 +15,8 @@ one. Faults are scripted through ``server.faults`` (a deque, one popped per requ
 or a ``(name, parameter)`` tuple; see ``FAULTS``. Only the two API routes consume faults and replies; any other path
 is recorded and answered 404. A "slow" request whose client gave up (timed out) leaves the reply queue alone.
 
-What the SDKs do with the faults (openai 3.x, anthropic 2.x; see test_fake_llm.py): 429 and 500 are retried
-(honouring retry-after); "slow" past the timeout is retried, then APITimeoutError; a truncated non-streaming body is
-a connection error, retried; a truncated stream yields the pieces that arrived, then raises (openai:
-APIConnectionError; anthropic: the transport's own httpx2.RemoteProtocolError), not retried; "malformed" raises
-json.JSONDecodeError (not retried), or for OpenAI ``parse()`` a pydantic ValidationError.
+What our provider adapters make of each fault (a retry that answers, a ModelError naming the status, a
+ModelOutputError for a cut stream or a malformed body) is tested through `interviewer.llm` in test_fake_llm.py.
 """
 
 from __future__ import annotations

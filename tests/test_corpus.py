@@ -31,6 +31,15 @@ def test_thought_process_signals_belong_to_every_communication_dimension(catalog
         assert communication.signals[: len(SHARED)] == SHARED, rubric.round
 
 
+def test_absence_texts_only_say_what_was_never_shown(catalog: Catalog) -> None:
+    """A signal's `missing` completes "The candidate ..." in an absence claim, which the checker holds against every
+    candidate turn: it may say what never happened, never accuse ("attributed problems to others")."""
+    openers = ("never ", "did not ", "gave no ", "had no ", "named no ", "made no ", "showed no ", "asked no ",
+               "stated no ", "offered no ", "wrote no ", "set no ", "put no ")
+    texts = {s.id: s.missing for rubric in catalog.rubrics.values() for s in rubric.signals.values()}
+    assert [sid for sid, text in texts.items() if not text.startswith(openers)] == []
+
+
 def test_system_design_has_the_named_dimensions(catalog: Catalog) -> None:
     ids = [d.id for d in catalog.rubric(Round.SYSTEM_DESIGN).dimensions]
     assert ids == ["problem-framing", "estimation", "high-level-design", "deep-dive", "scale-bottlenecks",
@@ -92,6 +101,9 @@ def _broken_copy(tmp_path: Path, relative: str, old: str, new: str) -> Path:
         ("transcripts/system-design/sd-l5-rate-limiter.md", "level: L5", "level: L9", "level"),
         ("rubrics/system-design.md", "bar: strategy", "bar: heroic", "bar"),
         ("companies/faang.md", "estimation:", "estimations:", "unknown system-design dimensions"),
+        ("questions/ml-fundamentals/mlf-batch-norm.md", "      contrast: running-stats-at-inference",
+         "      contrast: nowhere", "names unknown key point nowhere"),
+        ("questions/ml-fundamentals/mlf-batch-norm.md", "concepts:\n", "concepts_gone:\n", "Extra inputs"),
     ],
 )
 def test_a_typo_in_the_corpus_fails_loudly(tmp_path: Path, relative: str, old: str, new: str,
@@ -126,3 +138,30 @@ def test_phrases_fill_their_placeholders() -> None:
         assert options, kind
         for option in options:
             option.format(**values)
+
+
+def test_ml_fundamentals_questions_carry_key_points_misconceptions_and_probes(catalog: Catalog) -> None:
+    questions = catalog.questions_for(Round.ML_FUNDAMENTALS)
+    assert len(questions) >= 12
+    for question in questions:
+        assert question.concepts is not None, question.id
+        assert len(question.concepts.key_points) >= 5 and len(question.concepts.misconceptions) >= 3, question.id
+        assert len(question.probes) >= 8 and len({p.signal for p in question.probes}) >= 6, question.id
+        assert question.facts, question.id
+        for item in question.concepts.misconceptions:
+            assert "?" in item.challenge, (question.id, item.id)  # a question the candidate must answer
+    samples = catalog.samples_for(Round.ML_FUNDAMENTALS)
+    assert {s.level for s in samples} >= {Level.L4, Level.L5, Level.L6}
+    for sample in samples:
+        words = sum(len(turn.text.split()) for turn in sample.transcript.turns)
+        assert words >= 900, (sample.id, words)
+
+
+@pytest.mark.parametrize("round_", list(Round))
+def test_every_round_has_a_bank_of_at_least_twelve_questions(catalog: Catalog, round_: Round) -> None:
+    questions = catalog.questions_for(round_)
+    assert len(questions) >= 12, (round_, len(questions))
+    for question in questions:
+        assert len(question.probes) >= 7 and len({p.signal for p in question.probes}) >= 6, question.id
+        assert len(question.facts) >= 5, question.id
+        assert question.prompt.strip() and question.ambiguous_prompt.strip()

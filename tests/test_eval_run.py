@@ -28,6 +28,7 @@ from interviewer.llm.cache import CachedModel, CacheMiss
 from interviewer.llm.scripted import ScriptedModel
 from interviewer.rag.embeddings import Embedder
 from interviewer.rag.static_embeddings import StaticEmbedder
+from interviewer.types import Level, Round
 
 from .conftest import cli_env, make_home
 from .fake_llm import FakeLLMServer, structured_schema
@@ -105,7 +106,9 @@ def test_the_checker_suite_scores_a_subset(tmp_path: Path, catalog: Catalog, emb
     assert metrics["balanced_accuracy"].low <= metrics["balanced_accuracy"].value <= metrics["balanced_accuracy"].high
     assert metrics["caught[negation]"].n == 14 and metrics["caught[negation]"].value >= 0.8
     assert metrics["accuracy"].passed is False and not result.passed  # a threshold that cannot be met fails
-    assert len(result.cases) == sum(1 for _ in result.cases) >= 60
+    ids = [case["id"] for case in result.cases]
+    assert len(ids) == len(set(ids)) >= 60  # every claim once
+    assert {case_id.split("/")[0] for case_id in ids} == chosen  # the subset, all of it and nothing else
     assert all({"id", "edit", "label", "predicted", "correct"} <= set(case) for case in result.cases)
 
 
@@ -136,6 +139,13 @@ def test_the_shipped_suites_load() -> None:
 
 
 # --- scripted candidates ----------------------------------------------------------------------------------------------
+
+
+def test_every_round_has_an_l4_and_an_l6_scripted_candidate(catalog: Catalog) -> None:
+    gaps = scripted.load_gaps(EVALS / "data" / "gaps.yaml", catalog)
+    paths = sorted((EVALS / "candidates").glob("*.yaml"))
+    candidates = [scripted.load_candidate(path, catalog, gaps) for path in paths]
+    assert {(c.round, c.level) for c in candidates} == {(r, level) for r in Round for level in (Level.L4, Level.L6)}
 
 
 def test_a_planted_gap_removes_its_answers(catalog: Catalog) -> None:
@@ -181,7 +191,7 @@ def test_a_scripted_candidate_sits_a_real_round(tmp_path: Path, models: Path, pr
     spoken = [turn.text for turn in transcript.turns if turn.role == "candidate"]
     assert sorted(spoken) == sorted(answer.text for answer in candidate.answers)
     assert transcript.turns[0].role == "interviewer" and transcript.question == "sd-url-shortener"
-    assert not list((home / "sessions").glob("*")) if (home / "sessions").exists() else True
+    assert not (home / "sessions").exists()  # the round sat in a throw-away folder, not among the user's sessions
 
 
 # --- the model-call cache ------------------------------------------------------------------------------------------

@@ -1,25 +1,28 @@
-"""The fake LLM server, driven by the real OpenAI and Anthropic SDK clients over loopback HTTP."""
+"""The fake LLM server speaks the OpenAI and Anthropic wire formats (checked with the real SDK clients), and our
+provider adapters turn its faults into what the rest of the tool expects (checked through `interviewer.llm`)."""
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 
 import anthropic
 import httpx2
 import openai
-import pydantic
 import pytest
 from pydantic import BaseModel
 
-from .fake_llm import DEFAULT_TEXT, FakeLLMServer, count_tokens, default_reply, offline_encoding
+from interviewer.llm.base import Model, ModelError, ModelOutputError
+from interviewer.llm.factory import ModelChoice, get_model
+
+from .fake_llm import DEFAULT_TEXT, FAKE_MODEL, FakeLLMServer, count_tokens, default_reply, offline_encoding
 
 pytestmark = pytest.mark.timeout(30)
 
 MODEL_OPENAI = "gpt-4o-mini"
 MODEL_ANTHROPIC = "claude-fake"  # not a real model name, so the SDK has no deprecation to warn about
 QUESTION = [{"role": "user", "content": "How does a hash map handle collisions?"}]
+KEY = "test-key-0123456789"
 
 
 class Grade(BaseModel):
@@ -223,158 +226,107 @@ def test_anthropic_output_config_json_schema(server: FakeLLMServer, claude: anth
     assert Grade.model_validate_json(claude_text(claude, output_config=output_config)).feedback == DEFAULT_TEXT
 
 
-# ---- faults
+# ---- faults, through our adapters (interviewer.llm): what our code promises, whatever the SDK raises inside
 
 
-def test_429_then_success(server: FakeLLMServer, oai: openai.OpenAI, claude: anthropic.Anthropic) -> None:
-    server.faults.append(("429", 0.2))
-    server.replies.append("after the rate limit")
-    started = time.monotonic()
-    assert openai_text(oai) == "after the rate limit"
-    assert time.monotonic() - started >= 0.2  # the client honoured retry-after
-    assert len(server.requests) == 2
-    assert server.requests[1][1]["x-stainless-retry-count"] == "1"
-
-    server.reset()
-    server.faults.append(("429", 0.2))
-    server.replies.append("after the rate limit")
-    assert claude_text(claude) == "after the rate limit"
-    assert len(server.requests) == 2
+def our_model(server: FakeLLMServer, provider: str, *, timeout: float = 2.0, max_retries: int = 1) -> Model:
+    base = server.openai_base_url if provider == "openai" else server.anthropic_base_url
+    environ = {"OPENAI_API_KEY": KEY} if provider == "openai" else {"ANTHROPIC_API_KEY": KEY}
+    model = get_model(ModelChoice(f"{provider}/{FAKE_MODEL}", base, "test"), timeout=timeout,
+                      max_retries=max_retries, environ=environ)
+    assert model is not None
+    return model
 
 
-def test_429_header_defaults_to_one_second(server: FakeLLMServer, oai: openai.OpenAI) -> None:
-    server.faults.append("429")
-    with pytest.raises(openai.RateLimitError) as caught:
-        oai.with_options(max_retries=0).chat.completions.create(model=MODEL_OPENAI, messages=QUESTION)
-    assert caught.value.response.headers["retry-after"] == "1"
-    assert len(server.requests) == 1
+def ask(model: Model, verb: str) -> str:
+    if verb == "complete":
+        return model.complete(QUESTION, system="You are a strict interviewer.")
+    if verb == "stream":
+        return "".join(model.stream(QUESTION, system="You are a strict interviewer."))
+    return model.parse(QUESTION, Grade, system="You are a strict interviewer.").feedback
 
 
-def test_500_then_success(server: FakeLLMServer, oai: openai.OpenAI, claude: anthropic.Anthropic) -> None:
-    server.faults.append("500")  # no retry-after: the SDK's own backoff (about 0.4-0.5 s)
-    server.replies.append("after the outage")
-    assert openai_text(oai) == "after the outage"
-    assert len(server.requests) == 2
-
-    server.reset()
-    server.faults.append(("500", 0.1))  # with a retry-after header
-    server.replies.append("after the outage")
-    assert claude_text(claude) == "after the outage"
-    assert len(server.requests) == 2
+PROVIDERS = ["openai", "anthropic"]
 
 
-def test_500_every_time_raises(server: FakeLLMServer, claude: anthropic.Anthropic) -> None:
-    server.faults.extend([("500", 0.05)] * 3)
-    with pytest.raises(anthropic.InternalServerError):
-        claude_text(claude)
-    assert len(server.requests) == 3  # the first try and max_retries=2 retries
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_our_adapters_answer_and_count_tokens(server: FakeLLMServer, provider: str) -> None:
+    model = our_model(server, provider)
+    server.replies.extend(["Walk me through open addressing.", "Good. Now the load factor?", GRADE_JSON])
+    assert ask(model, "complete") == "Walk me through open addressing."
+    assert ask(model, "stream") == "Good. Now the load factor?"
+    assert ask(model, "parse") == "Clear answer; mention open addressing."
+    assert model.usage.calls == 3
+    assert model.usage.prompt_tokens == sum(server.prompt_tokens)
+    assert model.usage.completion_tokens > 0
 
 
-def test_truncated_stream_openai_raises_after_partial_text(server: FakeLLMServer, oai: openai.OpenAI) -> None:
-    """The stream yields the chunks that arrived, then raises openai.APIConnectionError (wrapping the transport's
-    RemoteProtocolError: incomplete chunked read). A broken stream is not retried."""
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("fault", ["429", "500", "truncated"])
+def test_a_failed_call_is_retried_and_answers(server: FakeLLMServer, provider: str, fault: str) -> None:
+    """Rate limits, server errors and a body cut short are retried (our max_retries reaches the client)."""
+    server.faults.append((fault, 0.05) if fault != "truncated" else fault)
+    server.replies.extend(["lost in transit", "after the outage"] if fault == "truncated" else ["after the outage"])
+    model = our_model(server, provider)
+    assert ask(model, "complete") == "after the outage"
+    assert len(server.requests) == 2 and model.usage.calls == 1
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize(("fault", "shown"), [(("500", 0.01), "HTTP 500"), (("429", 0.01), "HTTP 429"),
+                                               (("slow", 1.0), "APITimeoutError")])
+def test_a_provider_that_stays_down_is_one_model_error(server: FakeLLMServer, provider: str, fault: tuple[str, float],
+                                                       shown: str) -> None:
+    server.faults.extend([fault] * 2)
+    model = our_model(server, provider, timeout=0.3, max_retries=1)
+    with pytest.raises(ModelError, match=rf"^{provider}/{FAKE_MODEL} is unavailable \({shown}\)$") as caught:
+        ask(model, "complete")
+    assert not isinstance(caught.value, ModelOutputError) and KEY not in str(caught.value)
+    assert len(server.requests) == 2  # the call and its one retry
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_cut_stream_is_an_output_error_after_the_text_that_arrived(server: FakeLLMServer, provider: str) -> None:
+    """Whatever the SDK raises for a stream cut mid-body (its classes change between releases), our adapter says
+    ModelOutputError, after yielding the text that arrived; a broken stream is not retried."""
     server.faults.append(("truncated", 2))
     server.replies.append("one two three four five six")
     pieces: list[str] = []
-    stream = oai.chat.completions.create(model=MODEL_OPENAI, messages=QUESTION, stream=True)
-    with pytest.raises(openai.APIConnectionError) as caught:
-        for chunk in stream:
-            pieces.append(chunk.choices[0].delta.content or "")
-    assert isinstance(caught.value.__cause__, httpx2.RemoteProtocolError)
+    with pytest.raises(ModelOutputError, match="stream"):
+        for piece in our_model(server, provider).stream(QUESTION, system="s"):
+            pieces.append(piece)
     assert "".join(pieces) == "one two "
     assert len(server.requests) == 1
 
 
-def test_truncated_stream_anthropic_raises_transport_error(server: FakeLLMServer, claude: anthropic.Anthropic) -> None:
-    """A stream cut mid-body raises a transport error after the text that arrived; no retry, and no final message.
-    Which class depends on the SDK release (httpx2.RemoteProtocolError before anthropic 2.17, APIConnectionError
-    since): our adapter must handle both."""
-    server.faults.append(("truncated", 2))
-    server.replies.append("one two three four five six")
-    pieces: list[str] = []
-    with pytest.raises((httpx2.RemoteProtocolError, anthropic.APIConnectionError)):
-        with claude.messages.stream(model=MODEL_ANTHROPIC, max_tokens=256, messages=QUESTION) as stream:
-            for piece in stream.text_stream:
-                pieces.append(piece)
-    assert "".join(pieces) == "one two "
-    assert len(server.requests) == 1
-
-
-def test_truncated_body_is_retried(server: FakeLLMServer, oai: openai.OpenAI, claude: anthropic.Anthropic) -> None:
-    """A non-streaming body cut short is a connection error raised before the SDK returns, so it is retried."""
-    server.faults.append("truncated")
-    server.replies.extend(["lost in transit", "second try"])
-    assert openai_text(oai) == "second try"
-    assert len(server.requests) == 2
-
-    server.reset()
-    server.faults.append("truncated")
-    server.replies.extend(["lost in transit", "second try"])
-    assert claude_text(claude) == "second try"
-    assert len(server.requests) == 2
-
-
-def test_malformed_json_raises(server: FakeLLMServer, oai: openai.OpenAI, claude: anthropic.Anthropic) -> None:
-    server.faults.append("malformed")
-    with pytest.raises(json.JSONDecodeError):
-        openai_text(oai)
-    server.faults.append("malformed")
-    with pytest.raises(json.JSONDecodeError):
-        claude_text(claude)
-    server.faults.append("malformed")
-    stream = oai.chat.completions.create(model=MODEL_OPENAI, messages=QUESTION, stream=True)
-    with pytest.raises(json.JSONDecodeError):
-        list(stream)
-    server.faults.append("malformed")
-    with pytest.raises(json.JSONDecodeError):
-        with claude.messages.stream(model=MODEL_ANTHROPIC, max_tokens=256, messages=QUESTION) as events:
-            list(events.text_stream)
-    assert len(server.requests) == 4  # a 200 with a bad body is not retried
-
-
-def test_malformed_structured_output(server: FakeLLMServer, oai: openai.OpenAI) -> None:
-    """A valid response whose structured content is not JSON: the SDK's parse raises pydantic's ValidationError."""
+@pytest.mark.parametrize("provider", PROVIDERS)
+@pytest.mark.parametrize("verb", ["complete", "stream", "parse"])
+def test_a_malformed_response_is_an_output_error(server: FakeLLMServer, provider: str, verb: str) -> None:
     server.faults.append("malformed")
     server.replies.append(GRADE_JSON)
-    with pytest.raises(pydantic.ValidationError, match="Invalid JSON"):
-        oai.chat.completions.parse(model=MODEL_OPENAI, messages=QUESTION, response_format=Grade)
+    with pytest.raises(ModelOutputError):
+        ask(our_model(server, provider), verb)
+    assert len(server.requests) == 1  # a 200 with a bad body is not retried
 
 
-def test_slow_reply_times_out_after_retries(server: FakeLLMServer, oai: openai.OpenAI) -> None:
-    """Every try outlives the timeout: three tries (max_retries=2), then a timeout error. A short per-request
-    timeout keeps the test fast; the backoff between tries is the SDK's (about 0.4 s, then 0.8 s)."""
-    server.faults.extend([("slow", 1.0)] * 3)
-    with pytest.raises(openai.APITimeoutError):
-        oai.with_options(timeout=0.2).chat.completions.create(model=MODEL_OPENAI, messages=QUESTION)
-    assert len(server.requests) == 3
-    assert not server.faults
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_structured_output_that_does_not_fit_the_schema_is_an_output_error(server: FakeLLMServer,
+                                                                           provider: str) -> None:
+    server.replies.append(json.dumps({"score": "four"}))
+    with pytest.raises(ModelOutputError, match="does not fit Grade"):
+        ask(our_model(server, provider), "parse")
 
 
-def test_slow_reply_within_timeout_arrives(server: FakeLLMServer, claude: anthropic.Anthropic) -> None:
+def test_a_slow_reply_within_the_timeout_arrives(server: FakeLLMServer) -> None:
     server.faults.append(("slow", 0.3))
     server.replies.append("worth the wait")
-    started = time.monotonic()
-    assert claude_text(claude) == "worth the wait"
-    assert time.monotonic() - started >= 0.3
+    assert ask(our_model(server, "anthropic"), "complete") == "worth the wait"
     assert len(server.requests) == 1
 
 
-def test_slow_reply_anthropic_times_out(server: FakeLLMServer, claude: anthropic.Anthropic) -> None:
-    server.faults.extend([("slow", 0.4)] * 3)
-    server.replies.append("kept for the next request")
-    with pytest.raises(anthropic.APITimeoutError):
-        claude.with_options(timeout=0.2).messages.create(model=MODEL_ANTHROPIC, max_tokens=256, messages=QUESTION)
-    assert len(server.requests) == 3
-    time.sleep(0.3)  # the abandoned handlers wake up, see the client gone, and leave the scripted reply alone
-    assert list(server.replies) == ["kept for the next request"]
-
-
-def test_unknown_fault_and_route(server: FakeLLMServer, oai: openai.OpenAI) -> None:
-    server.faults.append("timeout")  # not a fault name: a 500 that names the known ones, not retried
-    with pytest.raises(openai.InternalServerError, match="unknown fault 'timeout'"):
-        openai_text(oai)
-    assert len(server.requests) == 1
-
-    with pytest.raises(openai.NotFoundError):
-        oai.models.list()
-    assert server.requests[1][0] == "/v1/models"
+def test_the_fake_names_an_unknown_fault_and_answers_404_off_its_routes(server: FakeLLMServer) -> None:
+    server.faults.append("timeout")  # not a fault name: a 500 that names the known ones
+    reply = httpx2.post(f"{server.openai_base_url}/chat/completions", json={"model": FAKE_MODEL, "messages": QUESTION})
+    assert reply.status_code == 500 and "unknown fault 'timeout'" in reply.text and "slow" in reply.text
+    assert httpx2.get(f"{server.openai_base_url}/models").status_code == 404
+    assert [path for path, _, _ in server.requests][-1] == "/v1/models"

@@ -9,8 +9,9 @@ from interviewer.catalog import Catalog, load_persona, load_phrases
 from interviewer.errors import UserError
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.judge import JudgeOutput, judge_transcript
-from interviewer.llm.base import ModelChoice, ModelError, ModelOutputError, choose_model, get_model, redact
+from interviewer.llm.base import ModelError, ModelOutputError, redact
 from interviewer.llm.context import RECENT_TURNS, SUMMARY_BLOCK, conversation, message_tokens, split_point
+from interviewer.llm.factory import ModelChoice, choose_model, get_model
 from interviewer.llm.prompts import Prompt, load_prompt
 from interviewer.llm.scripted import ScriptedModel
 from interviewer.llm.voice import ModelVoice
@@ -41,6 +42,26 @@ def test_get_model_errors_are_one_line() -> None:
 
 def test_keys_are_redacted() -> None:
     assert redact("failed with sk-secret-123", {"OPENAI_API_KEY": "sk-secret-123"}) == "failed with [redacted]"
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("at http://user:sk-KEY-1@gateway:8080/v1", "at http://[redacted]@gateway:8080/v1"),
+    ("at https://sk-KEY-1@gateway/v1 and http://a:sk-KEY-1@b/", "at https://[redacted]@gateway/v1 and http://[redacted]@b/"),
+    ("at https://gateway/v1?api_key=sk-KEY-1&x=1", "at https://gateway/v1?api_key=[redacted]&x=1"),
+    ("at https://gateway/v1?region=eu&token=sk-KEY-1", "at https://gateway/v1?region=eu&token=[redacted]"),
+    ("at http://127.0.0.1:11434/v1 (no secret)", "at http://127.0.0.1:11434/v1 (no secret)"),
+    ("mail me at someone@example.com", "mail me at someone@example.com"),
+])
+def test_credentials_in_urls_are_redacted(text: str, shown: str) -> None:
+    assert redact(text, {}) == shown
+
+
+def test_a_base_url_that_is_not_one_is_a_redacted_user_error() -> None:
+    with pytest.raises(UserError, match=r"base URL 'http://\[redacted\]@host:port/v1' is not") as caught:
+        get_model(ModelChoice("openai/x", "http://user:sk-KEY-1@host:port/v1", ""), environ={})
+    assert "sk-KEY-1" not in str(caught.value)
+    with pytest.raises(UserError, match="is not an http"):
+        get_model(ModelChoice("openai/x", "localhost:11434", ""), environ={})
 
 
 def test_prompts_need_every_variable_and_are_versioned(tmp_path: Path) -> None:

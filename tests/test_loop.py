@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.catalog import Catalog
 from interviewer.cli import cli
 from interviewer.errors import UserError
 from interviewer.loop import (
@@ -18,6 +19,7 @@ from interviewer.loop import (
     rank_rounds,
     render_loop,
 )
+from interviewer.practice import choose_question
 from interviewer.types import CompanyType, Level, Round
 
 TODAY = date(2025, 6, 2)
@@ -123,15 +125,19 @@ def test_every_day_from_today_to_the_interview_is_listed() -> None:
     assert all(day.focus for day in plan)
 
 
-def test_commands_are_valid_practice_invocations() -> None:
+def test_commands_are_valid_practice_invocations(catalog: Catalog) -> None:
+    """Each command parses, and would start a real round: the corpus has a question for its round and level."""
     practice = cli.commands["practice"]
-    for day in _plan(28, "data-scientist", "product", "L6"):
-        for command in day.commands:
-            words = shlex.split(command)
-            assert words[:2] == ["interviewer", "practice"]
-            context = practice.make_context("practice", words[2:])
-            assert Round(context.params["round_"]) in Round
-            assert context.params["level"] == "L6" and context.params["company"] == "product"
+    commands = [command for day in _plan(28, "data-scientist", "product", "L6") for command in day.commands]
+    assert commands
+    for command in commands:
+        words = shlex.split(command)
+        assert words[:2] == ["interviewer", "practice"]
+        context = practice.make_context("practice", words[2:])
+        assert context.params["level"] == "L6" and context.params["company"] == "product"
+        round_ = Round(context.params["round_"])
+        question = choose_question(catalog, round_, Level.L6, CompanyType.PRODUCT, None, set())
+        assert question.round == round_ and Level.L6 in question.levels
 
 
 @pytest.mark.parametrize("role", list(JobRole))
@@ -213,3 +219,17 @@ def test_without_a_date_only_the_ranking_is_shown() -> None:
     assert "1. Statistics and experimentation (statistics)" in text
     assert "L5 execution bar: Pick the right test" in text
     assert "Add --date YYYY-MM-DD" in text and "interviewer practice" not in text
+
+
+def test_ml_fundamentals_is_weighed_by_role_and_company() -> None:
+    """Google-style and AI-lab loops probe theory depth hardest; product companies least."""
+    def weight(role: str, company: str) -> float:
+        return dict(rank_rounds(role, company))[Round.ML_FUNDAMENTALS]
+
+    assert weight("ml-engineer", "ai-first") == 2.6 and weight("ml-engineer", "faang") == 2.4
+    assert weight("ml-engineer", "product") == 1.6
+    assert all(Round.ML_FUNDAMENTALS in dict(rank_rounds(role, "faang")) for role in JobRole)
+    text = render_loop("ml-engineer", "ai-first", "L6", TODAY + timedelta(days=20), TODAY)
+    assert "ML fundamentals (ml-fundamentals), weight 2.6, important" in text
+    assert "L6 strategy bar: Derive results instead of reciting them" in text
+    assert "interviewer practice --round ml-fundamentals --level L6 --company ai-first" in text

@@ -141,11 +141,14 @@ KILL_ANSWERS = [
 
 
 def test_kill_at_random_points_then_resume_loses_nothing_and_repeats_nothing(home: Path, tmp_path: Path) -> None:
-    """Kill -9 the process at 24 random moments across sessions; every submitted answer survives, in order,
-    once; no interviewer question appears twice; each round still ends in feedback."""
+    """Kill -9 the process at 24 random points of its rounds (while it starts, between answers, mid-answer);
+    every submitted answer survives, in order, once; no interviewer question appears twice; each round still
+    ends in feedback."""
     rng = random.Random(20261121)
     kills = 0
     rounds = 0
+    killed_at: list[int] = []
+    """Per kill, how many answers the session had logged by then (-1: killed before the session existed)."""
     while kills < 24:
         rounds += 1
         answers_file = tmp_path / f"answers-{rounds}.txt"
@@ -159,17 +162,27 @@ def test_kill_at_random_points_then_resume_loses_nothing_and_repeats_nothing(hom
             remaining = KILL_ANSWERS[len(logged):]
             answers_file.write_text("\n\n".join(remaining + ["/end"]) + "\n")
             args = (command if session is None else ["resume", session.name]) + ["--answers", str(answers_file)]
+            known = _sessions(home)
             process = subprocess.Popen([sys.executable, "-m", "interviewer", *args], env=cli_env(home),
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             if kills < 24 and rng.random() < 0.85:
-                time.sleep(rng.uniform(0.3, 2.5))
+                # a random point of this run, whatever the machine's speed: while it starts up, or just after it
+                # logged its `more`-th answer (the moment between the log and the graph hearing of it)
+                more = rng.randint(0, len(remaining))
+                deadline = time.monotonic() + 120
+                while more and process.poll() is None and time.monotonic() < deadline:
+                    current = session or next(iter(_sessions(home) - known), None)
+                    if current is not None and _answers(current) >= len(logged) + more:
+                        break
+                    time.sleep(0.005)
+                time.sleep(rng.uniform(0.0, 0.03) if more else rng.uniform(0.3, 2.0))
                 if process.poll() is None:
                     os.kill(process.pid, signal.SIGKILL)
                     kills += 1
             out, err = process.communicate(timeout=300)
-            if session is None:
-                created = sorted((home / "sessions").iterdir(), key=lambda p: p.name)
-                session = [p for p in created if p.is_dir()][-1] if created else None
+            session = session or next(iter(_sessions(home) - known), None)
+            if process.returncode == -signal.SIGKILL:
+                killed_at.append(-1 if session is None else _answers(session))
             finished = session is not None and json.loads((session / "meta.json").read_text())["status"] == "finished"
             if process.returncode not in (0, -signal.SIGKILL):
                 raise AssertionError(f"exit {process.returncode} in round {rounds}: {err}")
@@ -181,7 +194,17 @@ def test_kill_at_random_points_then_resume_loses_nothing_and_repeats_nothing(hom
         assert len(interviewer) == len(set(interviewer)), (where, interviewer)
         assert [t["id"] for t in transcript["turns"]] == list(range(1, len(transcript["turns"]) + 1)), where
         assert (session / "feedback.json").exists(), where
-    assert kills >= 24
+    # the kills landed at many points of a round, mid-answer sequence included, not only while starting up
+    assert len(set(killed_at)) >= 4 and max(killed_at) >= 3, killed_at
+
+
+def _sessions(home: Path) -> set[Path]:
+    folder = home / "sessions"
+    return {path for path in folder.iterdir() if path.is_dir()} if folder.exists() else set()
+
+
+def _answers(session: Path) -> int:
+    return sum(turn["role"] == "candidate" for turn in _log(session))
 
 
 def _log(session: Path) -> list[dict]:  # type: ignore[type-arg]
@@ -257,3 +280,70 @@ def test_resume_logs_the_question_it_shows_again(home: Path) -> None:
                              text=True, env=cli_env(home), timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     assert log.read_text().splitlines() == lines
+
+
+DIAGRAM = """flowchart LR
+  client([Mobile client]) --> gw[API gateway]
+  gw --> svc[Shortener service]
+  svc --> cache[(Redis cache)]
+  svc --> db[(Postgres)]
+  svc --> scanner[Abuse scanner]
+"""
+
+
+def test_a_diagram_component_nobody_explained_draws_a_question(home: Path, tmp_path: Path) -> None:
+    """The seed's architecture round: the candidate attaches a Mermaid diagram; the box never mentioned in words
+    gets a question, the diagram stays in the transcript and is evidence in the feedback; a bad file is one line
+    and the round goes on."""
+    (tmp_path / "design.mmd").write_text(DIAGRAM)
+    answers = tmp_path / "answers.txt"
+    answers.write_text(
+        "Is it read-heavy? I'll assume a hundred reads per write and 100 million new links a month.\n\n"
+        f"/diagram {tmp_path / 'missing.mmd'}\n\n"
+        "The client calls the API gateway, which routes to the shortener service. It stores the mapping in "
+        "Postgres and keeps hot links in a Redis cache, so most redirects never reach the database.\n"
+        f"/diagram {tmp_path / 'design.mmd'}\n\n"
+        "It checks each new long URL against a list of known phishing domains before a code is handed out.\n\n"
+        "/end\n")
+    result = practice(home, "--round", "system-design", "--level", "L5", "--question", "sd-url-shortener",
+                      "--answers", str(answers))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f"[{tmp_path / 'missing.mmd'}: no such file; the round goes on without the diagram]" in out
+    assert "[Diagram: design.mmd, Mermaid flowchart, 6 components, 5 connections]" in out
+    assert "Your diagram has a box for Abuse scanner that we haven't talked about yet." in out
+    folder = sessions_in(home)[0]
+    turns = json.loads((folder / "transcript.json").read_text())["turns"]
+    drawn = next(t for t in turns if "[Diagram: design.mmd" in t["text"])
+    assert drawn["role"] == "candidate" and drawn["text"].startswith("The client calls the API gateway")
+    asked = next(t for t in turns if "Abuse scanner that we haven't" in t["text"])
+    assert asked["role"] == "interviewer" and asked["id"] == drawn["id"] + 1
+    feedback = json.loads((folder / "feedback.json").read_text())
+    design = next(d for d in feedback["dimensions"] if d["dimension"] == "high-level-design")
+    claim = next(c for c in design["claims"] if c["text"].startswith("Drew the design as a diagram"))
+    assert claim["verified"] and claim["evidence"][0]["turn_id"] == drawn["id"]
+    assert claim["evidence"][0]["quote"] in drawn["text"]
+
+
+def test_ml_fundamentals_challenges_a_misconception_and_credits_the_correction(home: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.txt"
+    wrong = ("At inference it works the same way, it just computes the mean and variance of whatever test batch "
+             "comes in.")
+    answers.write_text(
+        "Batch norm subtracts the mini-batch mean of each channel, divides by the mini-batch standard deviation, "
+        "and then applies a learned gamma and beta.\n\n"
+        f"{wrong}\n\n"
+        "With a batch of one the variance is zero, so that can't be right. Let me correct that: in eval mode it "
+        "uses the running mean and variance accumulated during training.\n\n/end\n")
+    result = practice(home, "--round", "ml-fundamentals", "--level", "L5", "--question", "mlf-batch-norm",
+                      "--answers", str(answers))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Ines: Hi, I'm Ines, a research engineer")
+    assert "Suppose a request arrives alone, a batch of one." in out
+    challenge = out[out.index(wrong) + len(wrong):]
+    assert challenge.index("Suppose a request arrives alone") < challenge.index("Candidate:")  # the very next turn
+    feedback = json.loads((sessions_in(home)[0] / "feedback.json").read_text())
+    accuracy = next(d for d in feedback["dimensions"] if d["dimension"] == "conceptual-accuracy")
+    corrected = next(c for c in accuracy["claims"] if c["text"].startswith("Corrected a misconception"))
+    assert corrected["verified"] and corrected["evidence"][0]["quote"] == wrong

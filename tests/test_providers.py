@@ -141,3 +141,27 @@ def test_a_missing_key_is_one_clear_line(home: Path) -> None:
                              "--model", "anthropic/claude-x"], capture_output=True, text=True, env=environ)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr == "interviewer: anthropic/claude-x needs ANTHROPIC_API_KEY in the environment\n"
+
+
+def test_a_key_inside_the_base_url_is_never_shown_or_written(home: Path, server: FakeLLMServer) -> None:
+    secret = "sk-in-the-url-0123456789"
+    base = server.openai_base_url.replace("http://", f"http://gateway-user:{secret}@")
+    environ = {k: v for k, v in cli_env(home).items() if k not in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY")}
+    environ |= {"INTERVIEWER_TIMEOUT": "1.5", "INTERVIEWER_MAX_RETRIES": "1"}
+    common = ["--model", "openai/fake-model", "--base-url", base]
+    sample = CORPUS / "transcripts" / "system-design" / "sd-l5-rate-limiter.md"
+    results = [
+        subprocess.run([sys.executable, "-m", "interviewer", "practice", "--round", "system-design", *common],
+                       input="\n\n".join([*ANSWERS[:2], "/end"]) + "\n", capture_output=True, text=True,
+                       env=environ, timeout=300),
+        subprocess.run([sys.executable, "-m", "interviewer", "replay", str(sample), "--format", "json", *common],
+                       capture_output=True, text=True, env=environ, timeout=300),
+    ]
+    for result in results:
+        assert result.returncode == 0, result.stderr
+        assert "at http://[redacted]@127.0.0.1:" in result.stderr
+        assert secret not in result.stdout + result.stderr
+    assert server.requests  # the calls went through the URL with its credentials
+    for path in home.rglob("*"):
+        if path.is_file():
+            assert secret.encode() not in path.read_bytes(), path

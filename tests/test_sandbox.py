@@ -19,7 +19,8 @@ from .conftest import CORPUS
 
 ML_CODING_IDS = [
     "code-softmax-cross-entropy", "code-kmeans", "code-attention", "code-logreg-gd", "code-tree-split",
-    "code-rolling-features", "code-roc-auc", "code-top-k-sampling",
+    "code-rolling-features", "code-roc-auc", "code-top-k-sampling", "code-mlp-backprop", "code-ndcg", "code-batchnorm",
+    "code-conv2d",
 ]
 PHASES = {"clarify", "approach", "implement", "test", "optimize", "wrap-up"}
 SHARED = {"clarify-first", "plan-first", "think-aloud", "takes-hints", "self-corrects", "business-close"}
@@ -54,7 +55,7 @@ def _statuses(report: CodeReport) -> list[str]:
 # --- the question bank -----------------------------------------------------------------------------------
 
 
-def test_the_bank_has_the_eight_coding_questions(catalog: Catalog) -> None:
+def test_the_bank_has_the_twelve_coding_questions(catalog: Catalog) -> None:
     questions = catalog.questions_for(Round.ML_CODING)
     assert sorted(q.id for q in questions) == sorted(ML_CODING_IDS)
     for question in questions:

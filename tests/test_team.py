@@ -105,7 +105,8 @@ def test_a_round_started_on_one_machine_is_resumed_on_another(postgres_url: str,
     assert "No sessions yet" in run(home_b, stranger, "sessions").stdout
     refused = run(home_b, stranger, "resume", session_id)
     assert refused.returncode == 2
-    assert refused.stderr.strip().splitlines()[-1] == f"interviewer: no session {session_id!r} (see 'interviewer sessions')"
+    assert refused.stderr.strip().splitlines()[-1] == (f"interviewer: no session {session_id!r} "
+                                                       "(see 'interviewer sessions')")
 
 
 def test_turns_are_committed_once_and_owners_never_meet(store: PostgresStore, postgres_url: str) -> None:

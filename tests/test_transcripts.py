@@ -5,7 +5,7 @@ import pytest
 from interviewer.config import REPO_ROOT
 from interviewer.errors import UserError
 from interviewer.transcripts import parse_plain, read_transcript, to_json, to_markdown
-from interviewer.types import CompanyType, Level, Round
+from interviewer.types import CompanyType, Level, Round, Transcript, Turn
 
 EXPORT = """Alex Kim: Thanks for joining. Today: design a URL shortener. How would you start?
 Sam Lee: First I'd ask about scale. How many links a month, and what's the read to write ratio?
@@ -95,6 +95,21 @@ def test_json_and_markdown_round_trip(tmp_path: Path) -> None:
     again = read_transcript(markdown_path)
     assert [(t.speaker, t.role, t.text) for t in again.turns] == [
         (t.speaker, t.role, t.text) for t in transcript.turns]
+
+
+def test_a_line_inside_an_answer_that_looks_like_a_speaker_stays_in_the_answer(tmp_path: Path) -> None:
+    """Our own transcript.md read back has the same turns, whatever an answer holds."""
+    lines = ["Interviewer: that is a clear strong hire.", "Maya: agreed.", "**Maya:** in bold", "[12:01] Maya: timed",
+             "Note: an ordinary label", "Maya\\: already escaped", "Maya\\\\: twice"]
+    turns = [Turn(id=1, speaker="Maya", role="interviewer", text="How would you store the counters?"),
+             Turn(id=2, speaker="Candidate", role="candidate", text="In Redis.\n" + "\n".join(lines) + "\nThat's it."),
+             Turn(id=3, speaker="Maya", role="interviewer", text="And when Redis is down?"),
+             Turn(id=4, speaker="Candidate", role="candidate", text="We fail open for a minute.")]
+    transcript = Transcript(round=Round.SYSTEM_DESIGN, turns=turns)
+    path = tmp_path / "transcript.md"
+    path.write_text(to_markdown(transcript))
+    again = read_transcript(path)
+    assert [(t.speaker, t.role, t.text) for t in again.turns] == [(t.speaker, t.role, t.text) for t in turns]
 
 
 def test_markdown_keeps_the_round_facts_and_hints(tmp_path: Path) -> None:

@@ -42,6 +42,8 @@ def load_records(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     if not isinstance(data, list) or not all(isinstance(r, dict) and {"doc", "summary", "label"} <= set(r)
                                              for r in data):
         raise UserError(f"{path}: expected a JSON list of records with doc, summary and label")
+    if not data:
+        raise UserError(f"{path}: the list holds no records to score")
     records = data[:limit] if limit else data
     return [{**record, "label": _label(record["label"], index)} for index, record in enumerate(records)]
 

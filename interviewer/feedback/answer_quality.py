@@ -18,13 +18,7 @@ from typing import Literal
 from interviewer.catalog import validate_data
 from interviewer.feedback.evidence import Unit, reported
 from interviewer.feedback.exchanges import SpeechLexicon
-from interviewer.feedback.speech import (
-    AnswerMeasures,
-    SpeechEvidence,
-    answer_features,
-    count_hedges,
-    patterns_for,
-)
+from interviewer.feedback.speech import AnswerMeasures, SpeechEvidence, answer_features, disfluency
 from interviewer.rag.corpus import read_yaml_file
 from interviewer.types import Claim, Evidence, Strict
 
@@ -179,14 +173,10 @@ def _delivery_claims(reading: QualityReading, dimension: str, lexicon: SpeechLex
     """The clearest sentence when delivery reads well; else the most disfluent one, and where the candidate
     got stuck."""
     units = [unit for unit, _ in _sentences(reading)]
-    patterns = patterns_for(lexicon)
-
-    def disfluency(unit: Unit) -> int:
-        return len(patterns.filler.findall(unit.text)) + count_hedges(unit.text, patterns)
 
     claims: list[Claim] = []
     if reading.tier != "weak":
-        clean = max((u for u in units if disfluency(u) == 0), key=lambda u: len(u.text.split()), default=None)
+        clean = max((u for u in units if disfluency(u.text) == 0), key=lambda u: len(u.text.split()), default=None)
         if clean is not None:
             text = ("Spoke clearly, without fillers or hedging" if reading.tier == "strong"
                     else "Some answers came out clearly")
@@ -194,8 +184,8 @@ def _delivery_claims(reading: QualityReading, dimension: str, lexicon: SpeechLex
                                  "strength" if reading.tier == "strong" else "improvement", [clean]))
     if reading.tier == "strong":
         return claims
-    worst = max(units, key=disfluency, default=None)
-    if worst is not None and disfluency(worst) >= DISFLUENT_SENTENCE:
+    worst = max(units, key=lambda u: disfluency(u.text), default=None)
+    if worst is not None and disfluency(worst.text) >= DISFLUENT_SENTENCE:
         claims.append(_claim(f"Fillers and hedges crowd out the point: the candidate said {reported(worst.text)}",
                              dimension, "improvement", [worst]))
     struggles = [u for a in reading.answers for u in a.struggles]

@@ -3,6 +3,7 @@ plus its cue phrases, over the candidate's own sentences. The planner and the gr
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -12,6 +13,7 @@ import numpy as np
 import yaml
 
 from interviewer.feedback.evidence import Unit, candidate_units
+from interviewer.feedback.speech import disfluency
 from interviewer.feedback.structure import HINT_IS_THE_SIGNAL, OCCASIONS, STRUCTURAL
 from interviewer.rag.embeddings import Embedder
 from interviewer.types import Rubric, Strict, Transcript
@@ -193,13 +195,15 @@ class SignalDetector:
                     matrix[row, column] = self.policy.cue_bonus
         return matrix
 
-    def detect(self, transcript: Transcript) -> Detection:
+    def detect(self, transcript: Transcript,
+               excluded: Mapping[int, Sequence[tuple[int, int]]] | None = None) -> Detection:
         """A signal is shown when its score reaches the threshold: its best sentence (similarity plus cue
         bonus) plus a small bonus per further supporting sentence (elaboration, up to three). It is also
         shown when some sentence matches it clearly better than any other signal (a paraphrase that
-        shares no cue word with the examples)."""
+        shares no cue word with the examples). `excluded` spans of candidate turns (text addressed to the grader)
+        are not read."""
         policy = self.policy
-        units = candidate_units(transcript)
+        units = candidate_units(transcript, excluded)
         texts = [unit.text for unit in units]
         similarities = self.similarities(texts)
         cues = self._cue_matrix(texts)
@@ -236,7 +240,7 @@ class SignalDetector:
                 result.shown = True
                 result.best = max(result.best, policy.detect_threshold)
                 result.support = [(unit, policy.detect_threshold) for unit in found]
-                result.quotes = list(result.support)
+                result.quotes = sorted(result.support, key=lambda pair: disfluency(pair[0].text))
                 result.hint_only = signal_id not in HINT_IS_THE_SIGNAL and all(unit.after_hint for unit in found)
         interviewer_texts = [" ".join(t.text.split()[:INTERVIEWER_WORDS]) for t in transcript.turns
                              if t.role == "interviewer"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from interviewer.types import Claim, Evidence, Transcript
@@ -23,17 +24,33 @@ class Unit:
     after_hint: bool
 
 
-def candidate_units(transcript: Transcript) -> list[Unit]:
+def candidate_units(transcript: Transcript, excluded: Mapping[int, Sequence[tuple[int, int]]] | None = None,
+                    ) -> list[Unit]:
+    """The candidate's sentences as units. `excluded` spans (per turn id: text addressed to the grader) are left
+    out, and no unit reaches across one."""
     units: list[Unit] = []
     hint_pending = False
     for turn in transcript.turns:
         if turn.role == "interviewer":
             hint_pending = turn.hint
             continue
-        for start, end in _spans(turn.text):
-            units.append(Unit(turn.id, start, end, turn.text[start:end], hint_pending))
+        for offset, part in _parts(turn.text, (excluded or {}).get(turn.id, ())):
+            for start, end in _spans(part):
+                units.append(Unit(turn.id, offset + start, offset + end, part[start:end], hint_pending))
         hint_pending = False
     return units
+
+
+def _parts(text: str, excluded: Sequence[tuple[int, int]]) -> list[tuple[int, str]]:
+    """The pieces of `text` between the excluded spans, each with its offset."""
+    parts = []
+    position = 0
+    for start, end in sorted(excluded):
+        if start > position:
+            parts.append((position, text[position:start]))
+        position = max(position, end)
+    parts.append((position, text[position:]))
+    return parts
 
 
 def _spans(text: str) -> list[tuple[int, int]]:

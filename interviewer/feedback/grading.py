@@ -8,7 +8,7 @@ and a dimension left without a verified claim is reported as insufficient eviden
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from interviewer.feedback.answer_quality import (
     QualityModel,
@@ -20,16 +20,13 @@ from interviewer.feedback.answer_quality import (
     reading_claims,
 )
 from interviewer.feedback.code_evidence import CodeRun, apply_code_run, best_code_run
-from interviewer.feedback.detector import (
-    Detection,
-    GradingPolicy,
-    SignalDetector,
-    SignalResult,
-)
+from interviewer.feedback.concept_evidence import apply_concept_check, concept_check, misconception_spans
+from interviewer.feedback.concept_match import ConceptCheck
+from interviewer.feedback.detector import Detection, GradingPolicy, SignalDetector, SignalResult
+from interviewer.feedback.diagram_evidence import apply_diagram_evidence
 from interviewer.feedback.evidence import reported
-from interviewer.feedback.injection import find_injections, flags_for
+from interviewer.feedback.injection import Injection, excluded_spans, find_injections, flags_for
 from interviewer.feedback.levels import (
-    LevelShares,
     dimension_weights,
     estimate_level,
     level_shares,
@@ -59,6 +56,7 @@ from interviewer.types import (
     Rubric,
     Signal,
     Transcript,
+    Verdict,
     Verification,
 )
 
@@ -80,17 +78,29 @@ class GradingEvidence:
     asked: dict[str, list[int]]
     """Per dimension with `asked_by` questions, the exchanges that asked about it."""
     code: CodeRun | None = None
+    concepts: ConceptCheck | None = None
+    """ML fundamentals: the key points made and the misconceptions voiced (feedback/concept_match.py)."""
+    injections: list[Injection] = field(default_factory=list)
+    """Text that tries to instruct the grader: flagged, never evidence."""
     not_applicable: frozenset[str] = frozenset()
     """Signals the question gives no occasion for: graded only if shown anyway."""
 
 
 def gather_evidence(transcript: Transcript, rubric: Rubric, detector: SignalDetector, *,
                     question: Question | None = None, detection: Detection | None = None) -> GradingEvidence:
-    detection = detection or detector.detect(transcript)
+    """Text addressed to the grader (feedback/injection.py) and sentences that voice a misconception are kept out
+    of the signal evidence."""
+    injections = find_injections(transcript, detector.embedder)
+    concepts = concept_check(transcript, question, detector.embedder)
+    excluded = excluded_spans(injections)
+    for turn_id, spans in misconception_spans(concepts).items():
+        excluded.setdefault(turn_id, []).extend(spans)
+    detection = detection or detector.detect(transcript, excluded)
     speech = SpeechReader(detector.embedder).read(transcript, detection.units)
     asked = asked_dimensions(speech.exchanges, rubric, detector.embedder, speech.small_talk)
     code = best_code_run(transcript, question) if question is not None else None
-    return GradingEvidence(detection=detection, speech=speech, asked=asked, code=code,
+    return GradingEvidence(detection=detection, speech=speech, asked=asked, code=code, concepts=concepts,
+                           injections=injections,
                            not_applicable=frozenset(question.not_applicable if question else ()))
 
 
@@ -128,6 +138,11 @@ def grade_transcript(
               for d in rubric.dimensions]
     if evidence.code is not None:
         apply_code_run(grades, evidence.code, rubric.hidden_tests, rubric_rationale(rubric))
+    if evidence.concepts is not None:
+        apply_concept_check(grades, evidence.concepts, transcript, rubric_rationale(rubric))
+    apply_diagram_evidence(grades, transcript, rubric.round)
+    for grade in grades:  # code runs, key points and diagrams may have moved a grade: its judgment follows it
+        _restate_grade(grade)
     printed = {id(claim) for claim in signals.printed.values()}
     others = [claim for grade in grades for claim in grade.claims if id(claim) not in printed]
     failed = failing_claims(transcript, others, gate)
@@ -141,20 +156,21 @@ def grade_transcript(
     weights = dimension_weights(rubric, company)
     shares = level_shares(grades, weights, strategy_only_dimensions(rubric), policy.attainment)
     estimate = estimate_level(shares, policy)
+    verdict = verdict_for(shares, target, policy)
     strengths, improvements = select_claims(grades, weights)
     return Feedback(
         round=rubric.round,
         target_level=target,
         company=company.company if company else None,
-        verdict=verdict_for(shares, target, policy),
+        verdict=verdict,
         level_estimate=estimate,
-        summary=summary_text(grades, shares, estimate, target),
+        summary=summary_text(grades, estimate, target, verdict),
         dimensions=grades,
         strengths=strengths,
         improvements=improvements,
         next_level=next_level_items(rubric, credited, estimate, weights, evidence.not_applicable),
         hints_taken=sum(1 for turn in transcript.turns if turn.hint),
-        flags=flags_for(find_injections(transcript)),
+        flags=flags_for(evidence.injections),
         verification=Verification(claims_total=total, claims_verified=verified,
                                   claims_dropped=total - verified),
     )
@@ -341,6 +357,19 @@ def _judgment(dimension: Dimension, score: int, observations: list[Claim]) -> Cl
                  polarity="strength" if score >= 3 else "improvement", kind="judgment", evidence=evidence)
 
 
+def _restate_grade(grade: DimensionGrade) -> None:
+    """The grade claim says the dimension's final score (none when the dimension ends ungraded)."""
+    claims = []
+    for claim in grade.claims:
+        if is_grade_claim(claim):
+            if grade.score is None:
+                continue
+            claim = claim.model_copy(update={"text": f"{grade.name}: {SCORE_WORDS[grade.score]}",
+                                             "polarity": "strength" if grade.score >= 3 else "improvement"})
+        claims.append(claim)
+    grade.claims = claims
+
+
 # --- claims and text ----------------------------------------------------------------------------
 
 
@@ -362,18 +391,22 @@ def _improvement_rank(claim: Claim) -> int:
     return 1 if claim.kind == "absence" else 2
 
 
-def summary_text(grades: list[DimensionGrade], shares: LevelShares, estimate: Level, target: Level) -> str:
+def summary_text(grades: list[DimensionGrade], estimate: Level, target: Level, verdict: Verdict) -> str:
+    """For example: "Estimated L5: the evidence meets the L4/L5 execution bar but not the L6+ strategy bar. At the
+    L6 target: lean no hire. Of 9 graded dimensions, ..." """
     graded = [g for g in grades if g.score is not None]
     at_exec = sum(1 for g in graded if (g.score or 0) >= 3)
     at_strat = sum(1 for g in graded if g.score == 4)
-    bar = "L6+ strategy" if estimate.rank >= 6 else ("L4/L5 execution" if estimate.rank == 5 else "")
-    met = f"The evidence meets the {estimate.value} bar ({bar} bar)" if bar else \
-        "The evidence does not reach the L5 execution bar"
-    relation = "at or above" if estimate.rank >= target.rank else "below"
+    if estimate.rank >= 6:
+        met = "the evidence meets the L6+ strategy bar"
+    elif estimate.rank == 5:
+        met = "the evidence meets the L4/L5 execution bar but not the L6+ strategy bar"
+    else:
+        met = "the evidence does not reach the L5 execution bar"
     insufficient = len(grades) - len(graded)
     tail = f"; {insufficient} without enough evidence" if insufficient else ""
-    return (f"{met}, {relation} the {target.value} target. Of {len(graded)} graded dimensions, {at_exec} meet "
-            f"the execution bar and {at_strat} the strategy bar{tail}.")
+    return (f"Estimated {estimate.value}: {met}. At the {target.value} target: {verdict}. Of {len(graded)} graded "
+            f"dimensions, {at_exec} meet the execution bar and {at_strat} the strategy bar{tail}.")
 
 
 def next_level_items(rubric: Rubric, detection: Detection, estimate: Level, weights: dict[str, float],

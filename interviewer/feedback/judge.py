@@ -15,10 +15,13 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from interviewer.feedback.code_evidence import CodeRun, apply_code_run, best_code_run
+from interviewer.feedback.concept_evidence import apply_concept_check, concept_check
+from interviewer.feedback.concept_match import ConceptCheck
 from interviewer.feedback.detector import Detection, SignalDetector
+from interviewer.feedback.diagram_evidence import apply_diagram_evidence
 from interviewer.feedback.evidence import quote_in_turn
 from interviewer.feedback.grading import next_level_items, rubric_rationale, select_claims, summary_text
-from interviewer.feedback.injection import find_injections, flags_for, without_injections
+from interviewer.feedback.injection import excluded_spans, find_injections, flags_for, without_injections
 from interviewer.feedback.levels import (
     dimension_weights,
     estimate_level,
@@ -128,9 +131,10 @@ def judge_transcript(
     question: Question | None = None,
 ) -> Feedback:
     """Grade with `model`; raises ModelError when the model cannot answer (callers fall back offline)."""
-    flags = flags_for(find_injections(transcript))
-    clean = without_injections(transcript)
-    detection = detector.detect(clean)
+    injections = find_injections(transcript, detector.embedder)
+    flags = flags_for(injections)
+    clean = without_injections(transcript, injections)
+    detection = detector.detect(transcript, excluded_spans(injections))
     system = load_prompt("feedback", prompt_overrides).render(
         round_title=ROUND_TITLES[rubric.round.value], level=target.value, rubric=rubric_text(rubric))
     repair = load_prompt("feedback_repair", prompt_overrides)
@@ -147,7 +151,8 @@ def judge_transcript(
                     {"role": "user", "content": repair.render(failures=listing)}]
         output = _parse(model, messages, system)
     run = best_code_run(clean, question) if question is not None else None
-    return _feedback(output, clean, rubric, detection, detector, target, company, flags, model.name, run)
+    concepts = concept_check(clean, question, detector.embedder)
+    return _feedback(output, clean, rubric, detection, detector, target, company, flags, model.name, run, concepts)
 
 
 def _parse(model: Model, messages: list[Message], system: str) -> JudgeOutput:
@@ -160,7 +165,7 @@ def _parse(model: Model, messages: list[Message], system: str) -> JudgeOutput:
 
 def _feedback(output: JudgeOutput, transcript: Transcript, rubric: Rubric, detection: Detection,
               detector: SignalDetector, target: Level, company: CompanyProfile | None, flags: list[str],
-              grader: str, run: CodeRun | None) -> Feedback:
+              grader: str, run: CodeRun | None, concepts: ConceptCheck | None = None) -> Feedback:
     by_id = {d.dimension: d for d in output.dimensions}
     threshold = detector.policy.absence_threshold
     grades: list[DimensionGrade] = []
@@ -182,14 +187,20 @@ def _feedback(output: JudgeOutput, transcript: Transcript, rubric: Rubric, detec
     if run is not None:
         apply_code_run(grades, run, rubric.hidden_tests, rubric_rationale(rubric))
         total, verified = total + 1, verified + 1  # its quote is the candidate's own def line
+    if concepts is not None:
+        added = apply_concept_check(grades, concepts, transcript, rubric_rationale(rubric))
+        total, verified = total + added, verified + added  # verified verbatim as they are added
+    added = apply_diagram_evidence(grades, transcript, rubric.round)
+    total, verified = total + added, verified + added
     weights = dimension_weights(rubric, company)
     shares = level_shares(grades, weights, strategy_only_dimensions(rubric), detector.policy.attainment)
     estimate = estimate_level(shares, detector.policy)
+    verdict = verdict_for(shares, target, detector.policy)
     strengths, improvements = select_claims(grades, weights)
     return Feedback(
         round=rubric.round, target_level=target, company=company.company if company else None,
-        verdict=verdict_for(shares, target, detector.policy), level_estimate=estimate,
-        summary=f"{summary_text(grades, shares, estimate, target)} {output.summary}".strip(),
+        verdict=verdict, level_estimate=estimate,
+        summary=f"{summary_text(grades, estimate, target, verdict)} {output.summary}".strip(),
         dimensions=grades, strengths=strengths, improvements=improvements,
         next_level=output.next_level[:5] or next_level_items(rubric, detection, estimate, weights),
         hints_taken=sum(1 for turn in transcript.turns if turn.hint), flags=flags, grader=grader,

@@ -16,6 +16,7 @@ ROUND_TITLES = {
     "coding": "Coding (data structures and algorithms)",
     "debugging": "Python coding and debugging",
     "pair-programming": "Pair programming",
+    "ml-fundamentals": "ML fundamentals",
 }
 
 

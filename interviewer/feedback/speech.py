@@ -7,6 +7,7 @@ came from, so a grade that uses it can quote them.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -192,3 +193,14 @@ class SpeechReader:
                 answer.unsure = [float(s) for s in scores[position : position + len(answer.units)]]
                 position += len(answer.units)
         return SpeechEvidence(exchanges=found, small_talk=chat, answers=answers, lexicon=self.lexicon)
+
+
+def disfluency(text: str) -> int:
+    """Fillers and hedges in a text: a thought-process claim quotes the clearest of its examples."""
+    patterns = _shared_patterns()
+    return len(patterns.filler.findall(text)) + count_hedges(text, patterns)
+
+
+@functools.cache
+def _shared_patterns() -> SpeechPatterns:
+    return patterns_for(load_lexicon())

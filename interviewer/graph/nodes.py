@@ -13,7 +13,10 @@ from langgraph.config import get_stream_writer
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from interviewer.artefact_probes import artefact_probe
+from interviewer.diagram import diagram_in
 from interviewer.feedback.code_evidence import code_so_far, entry_of, run_hidden_tests
+from interviewer.feedback.concept_match import ConceptMatcher
 from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.evidence import candidate_units
 from interviewer.graph.state import InterviewState, turn
@@ -68,6 +71,8 @@ class InterviewContext:
     grade: Grader
     voice: Voice
     company: CompanyProfile | None = None
+    concepts: ConceptMatcher | None = None
+    """ML fundamentals questions: hears the misconceptions an answer voices, so the interviewer can challenge them."""
 
 
 def open_round(state: InterviewState) -> dict[str, Any]:
@@ -125,9 +130,10 @@ def analyze(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[s
     topic = _topic_similarity(context, last["text"], state["pending"])
     analysis = classify_answer(last["text"], None, topic)
     tests = _run_tests(context, recent[-1], state["turns"])
-    if tests is not None:
-        analysis = Analysis("answer", last["text"])  # pasted code is an answer, however short its prose
-    return {"shown": shown, "last": {**last, "kind": analysis.kind, "topic": topic, "tests": tests}}
+    if tests is not None or diagram_in(last["text"]) is not None:
+        analysis = Analysis("answer", last["text"])  # pasted code or a diagram is an answer, however short its prose
+    return {"shown": shown, "last": {**last, "kind": analysis.kind, "topic": topic, "tests": tests,
+                                     "misconceptions": _misconceptions(context, recent[-1])}}
 
 
 def plan(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str, Any]:
@@ -151,6 +157,10 @@ def plan(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str,
     )
     if move.kind == "probe" and analysis.kind == "answer" and move.probe_text:
         move.quote = _quote(context, last["text"], move.probe_text)
+    followup = artefact_probe(move, round_=scene.rubric.round, turns=state["turns"], last=last,
+                              asked=set(state.get("asked", [])), last_probe=state["pending"].get("probe"),
+                              phase=state.get("phase", 0))
+    move = followup or move
     move.context = snippets
     update: dict[str, Any] = {"move": move.to_dict()}
     if move.phase != state.get("phase", 0):
@@ -187,6 +197,15 @@ def _run_tests(context: InterviewContext, answer: Turn, turns: list[dict[str, An
     return {"turn": answer.id, "summary": report.summary(), "passed": report.passed, "total": report.total,
             "failures": failures, "steps": [list(counts) for counts in report.step_counts()],
             "signal": target.signal, "edge_signal": target.edge_signal or target.signal}
+
+
+def _misconceptions(context: InterviewContext, answer: Turn) -> list[dict[str, str]]:
+    """For an ML fundamentals question: the misconceptions this answer voices, each with its sentence quoted."""
+    if context.concepts is None or answer.role != "candidate":
+        return []
+    units = candidate_units(Transcript(turns=[answer]))
+    return [{"id": heard.misconception.id, "quote": pick_quote(heard.unit.text),
+             "challenge": heard.misconception.challenge} for heard in context.concepts.voices(units)]
 
 
 def _similarity(context: InterviewContext, a: list[str], b: list[str]) -> np.ndarray:

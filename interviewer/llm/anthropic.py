@@ -16,6 +16,7 @@ from interviewer.llm.base import (
     Schema,
     Usage,
     json_schema,
+    stream_error,
     unavailable,
 )
 
@@ -65,14 +66,19 @@ class AnthropicModel:
                                                     messages=alternate(messages))
         except self._errors as error:
             raise unavailable(self.name, error) from None
+        except Exception as error:  # noqa: BLE001 - e.g. a body that is not JSON
+            raise ModelOutputError(f"{self.name}: unreadable response ({type(error).__name__})") from None
         self._record(response.usage)
         return "".join(block.text for block in response.content if block.type == "text")
 
     def stream(self, messages: list[Message], *, system: str) -> Iterator[str]:
+        """Text as it arrives. A stream that breaks off or ends without message_stop: ModelOutputError."""
+        answered = False
         try:
             events = self._client.messages.create(model=self._model, max_tokens=MAX_TOKENS,
                                                   system=self._system(system),
                                                   messages=alternate(messages), stream=True)
+            answered = True
             finished = False
             prompt_usage: Any = None
             for event in events:
@@ -85,10 +91,8 @@ class AnthropicModel:
                 elif event.type == "message_stop":
                     finished = True
             self._record(prompt_usage)
-        except self._errors as error:
-            raise unavailable(self.name, error) from None
         except Exception as error:  # noqa: BLE001 - a broken connection mid-stream surfaces as anything
-            raise ModelOutputError(f"{self.name}: the stream broke off ({type(error).__name__})") from None
+            raise stream_error(self.name, error, answered, self._errors) from None
         if not finished:
             raise ModelOutputError(f"{self.name}: the stream ended before the answer was complete")
 

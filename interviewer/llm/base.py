@@ -1,9 +1,11 @@
-"""The model protocol every provider implements, the errors it raises, and how a model is chosen."""
+"""The model protocol every provider implements, the errors it raises, and redaction of secrets. It depends on
+nothing else of ours (the adapters import it; `factory.py` builds them)."""
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -11,14 +13,11 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from interviewer.errors import UserError
-
 Message = dict[str, str]
 """{"role": "user" | "assistant", "content": text}"""
 
 Schema = TypeVar("Schema", bound=BaseModel)
 
-DEFAULT_MODELS = {"openai": "gpt-4o-mini", "anthropic": "claude-3-5-haiku-latest"}
 KEY_VARIABLES = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
 MAX_TOKENS = 1024
 STRUCTURED_MAX_TOKENS = 4096
@@ -63,6 +62,15 @@ def unavailable(name: str, error: Exception) -> ModelError:
     return ModelError(redact(f"{name} is unavailable ({what})"))
 
 
+def stream_error(name: str, error: Exception, answered: bool, provider_errors: tuple[type[Exception], ...]
+                 ) -> ModelError:
+    """A streamed call that failed: the provider unavailable when it never answered, else a stream that broke off
+    (whatever the SDK release calls a connection cut mid-body)."""
+    if not answered and isinstance(error, provider_errors):
+        return unavailable(name, error)
+    return ModelOutputError(f"{name}: the stream broke off ({type(error).__name__})")
+
+
 def usage_line(name: str, usage: Usage, prices: dict[str, Any]) -> str:
     """'12 calls, 34,567 prompt tokens (12,000 cached), 2,345 completion tokens, about $0.0123'."""
     text = (f"{name}: {usage.calls} calls, {usage.prompt_tokens:,} prompt tokens ({usage.cached_tokens:,} cached), "
@@ -88,54 +96,19 @@ class Model(Protocol):
     def parse(self, messages: list[Message], schema: type[Schema], *, system: str) -> Schema: ...
 
 
-@dataclass(frozen=True)
-class ModelChoice:
-    name: str
-    """`provider/model`, or `offline`."""
-    base_url: str | None
-    reason: str
-
-
-def choose_model(requested: str | None, base_url: str | None, environ: dict[str, str] | None = None) -> ModelChoice:
-    """An explicit choice wins; else a provider whose key is set; else the offline engine."""
-    env = dict(os.environ) if environ is None else environ
-    if requested:
-        return ModelChoice(requested, base_url, "as requested")
-    for provider, variable in KEY_VARIABLES.items():
-        if env.get(variable):
-            return ModelChoice(f"{provider}/{DEFAULT_MODELS[provider]}", base_url, f"{variable} is set")
-    return ModelChoice("offline", None, "no OPENAI_API_KEY or ANTHROPIC_API_KEY set")
-
-
-def get_model(choice: ModelChoice, *, timeout: float = 60.0, max_retries: int = 3,
-              environ: dict[str, str] | None = None) -> Model | None:
-    """The model for `provider/model` (None for offline). A missing key or unknown provider is a UserError."""
-    env = dict(os.environ) if environ is None else environ
-    if choice.name == "offline":
-        return None
-    provider, _, model = choice.name.partition("/")
-    if provider not in KEY_VARIABLES or not model:
-        raise UserError(f"unknown model {choice.name!r}: use openai/MODEL, anthropic/MODEL or offline")
-    key = env.get(KEY_VARIABLES[provider])
-    if not key:
-        if choice.base_url and provider == "openai":
-            key = "not-needed"  # local OpenAI-compatible servers (Ollama, vLLM, llama.cpp) take any key
-        else:
-            raise UserError(f"{choice.name} needs {KEY_VARIABLES[provider]} in the environment")
-    if provider == "openai":
-        from interviewer.llm.openai import OpenAIModel
-
-        return OpenAIModel(model, key, choice.base_url, timeout=timeout, max_retries=max_retries)
-    from interviewer.llm.anthropic import AnthropicModel
-
-    return AnthropicModel(model, key, choice.base_url, timeout=timeout, max_retries=max_retries)
+_URL_USERINFO = re.compile(r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)[^/@\s]*@", re.IGNORECASE)
+_URL_SECRET_PARAMETER = re.compile(
+    r"(?P<name>[?&](?:api[_-]?key|key|token|access[_-]?token|secret|password|sig|signature)=)[^&#\s]+",
+    re.IGNORECASE)
 
 
 def redact(text: str, environ: dict[str, str] | None = None) -> str:
-    """Remove any API key from a message before it is shown or written anywhere."""
+    """Remove secrets from a message before it is shown or written anywhere: any API key from the environment,
+    credentials inside a URL (`http://user:KEY@host`) and secret-looking query parameters (`?api_key=...`)."""
     env = dict(os.environ) if environ is None else environ
     for variable in KEY_VARIABLES.values():
         secret = env.get(variable)
         if secret and len(secret) >= 6:
             text = text.replace(secret, "[redacted]")
-    return text
+    text = _URL_USERINFO.sub(r"\g<scheme>[redacted]@", text)
+    return _URL_SECRET_PARAMETER.sub(r"\g<name>[redacted]", text)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from interviewer.llm.base import GENERATION_PARAMETERS, Message, Model, ModelError, Schema, Usage, json_schema
+from interviewer.sqlite_files import open_sqlite
 
 
 class CacheMiss(ModelError):
@@ -36,13 +36,11 @@ class CachedModel:
         self.hits = 0
         self.misses = 0
         self.usage = inner.usage if inner is not None else Usage()  # the inner model's: cache hits cost nothing
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # a cache: no fsync per answer (a crash loses a few, no more)
-        self._db.execute("CREATE TABLE IF NOT EXISTS calls (key TEXT PRIMARY KEY, answer TEXT NOT NULL)")
-        self._db.commit()
+        self._db = open_sqlite(path, "PRAGMA journal_mode=WAL",
+                               "PRAGMA synchronous=NORMAL",  # a cache: no fsync per answer (a crash loses a few)
+                               "CREATE TABLE IF NOT EXISTS calls (key TEXT PRIMARY KEY, answer TEXT NOT NULL)",
+                               timeout=30)
 
     def key(self, verb: str, messages: list[Message], system: str, schema: str = "") -> str:
         payload = {"model": self.name, "parameters": self.parameters, "prompts": self.prompt_versions,

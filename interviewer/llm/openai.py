@@ -17,6 +17,7 @@ from interviewer.llm.base import (
     Schema,
     Usage,
     json_schema,
+    stream_error,
     unavailable,
 )
 
@@ -48,15 +49,19 @@ class OpenAIModel:
                 model=self._model, messages=self._messages(messages, system), max_tokens=MAX_TOKENS)
         except self._errors as error:
             raise unavailable(self.name, error) from None
+        except Exception as error:  # noqa: BLE001 - e.g. a body that is not JSON
+            raise ModelOutputError(f"{self.name}: unreadable response ({type(error).__name__})") from None
         self._record(response.usage)
         return response.choices[0].message.content or ""
 
     def stream(self, messages: list[Message], *, system: str) -> Iterator[str]:
-        """Text as it arrives. A stream that ends without a finish reason is cut off: ModelOutputError."""
+        """Text as it arrives. A stream that breaks off or ends without a finish reason: ModelOutputError."""
+        answered = False
         try:
             chunks = self._client.chat.completions.create(
                 model=self._model, messages=self._messages(messages, system), max_tokens=MAX_TOKENS,
                 stream=True, stream_options={"include_usage": True})
+            answered = True
             finished = False
             for chunk in chunks:
                 if chunk.usage is not None:
@@ -66,10 +71,8 @@ class OpenAIModel:
                         yield choice.delta.content
                     if choice.finish_reason:
                         finished = True
-        except self._errors as error:
-            raise unavailable(self.name, error) from None
         except Exception as error:  # noqa: BLE001 - a broken connection mid-stream surfaces as anything
-            raise ModelOutputError(f"{self.name}: the stream broke off ({type(error).__name__})") from None
+            raise stream_error(self.name, error, answered, self._errors) from None
         if not finished:
             raise ModelOutputError(f"{self.name}: the stream ended before the answer was complete")
 

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from interviewer.errors import UserError
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -46,11 +48,16 @@ def int8_path(models: Path) -> Path:
 
 
 def ensure_model(models: Path) -> Path:
-    """The int8 model, exported and quantised unless that was done before; safe across processes."""
+    """The int8 model, exported and quantised unless that was done before; safe across processes. An fp32
+    export that cannot be read (a cut-off file) is exported again."""
     def build(partial: Path) -> None:
         from interviewer.rag.quantize import quantize
 
-        quantize(_ensure_fp32_locked(models), partial, model_dir() / "tokenizer.json", MAX_TOKENS)
+        try:
+            quantize(_ensure_fp32_locked(models), partial, model_dir() / "tokenizer.json", MAX_TOKENS)
+        except Exception:  # noqa: BLE001 - a damaged export fails inside onnx in several ways
+            fp32_path(models).unlink(missing_ok=True)
+            quantize(_ensure_fp32_locked(models), partial, model_dir() / "tokenizer.json", MAX_TOKENS)
 
     return build_once(models, int8_path(models), build)
 
@@ -65,6 +72,20 @@ def build_once(models: Path, target: Path, build: Callable[[Path], None]) -> Pat
             build(partial)
             partial.replace(target)
     return target
+
+
+def load_encoder(models: Path) -> OnnxEncoder:
+    """The int8 model, ready to encode. A model file that does not load (cut off, overwritten) is made again
+    from the fp32 export, once; if that fails too, a UserError says what to do."""
+    problem = ""
+    for _ in range(2):
+        try:
+            return OnnxEncoder(ensure_model(models))
+        except Exception as error:  # noqa: BLE001 - onnxruntime reports a damaged file with several classes
+            int8_path(models).unlink(missing_ok=True)
+            problem = type(error).__name__
+    raise UserError(f"the embedding model in {models} cannot be made or loaded ({problem}): remove that folder "
+                    "and run 'interviewer index'")
 
 
 def ensure_fp32(models: Path) -> Path:

@@ -4,14 +4,16 @@
   directory with a cleared environment; `runner.py` caps CPU, memory and file sizes and refuses network,
   processes and writes outside its directory at the Python level. That is no boundary against someone else's
   code: it can still read any file the user can.
-- `bwrap` (what `interviewer serve` uses, and any command with `INTERVIEWER_SANDBOX=bwrap`): Debian's bubblewrap puts
-  the child in new user, mount, PID, network, IPC, UTS and cgroup namespaces. It sees a read-only /usr, the
+- `bwrap` (what `interviewer serve` uses, and any command with `INTERVIEWER_SANDBOX=bwrap`): Debian's
+  bubblewrap puts the child in new mount, PID, network, IPC, UTS and cgroup namespaces. It sees a read-only /usr, the
   Python environment (read-only), the runner, and a small size-limited tmpfs as its working directory, and
   nothing else: no /etc, no home, no other session's folder, no process of the server (its own /proc), no
   network (its own empty namespace; a service under test accepts on a socket the parent opened and passed in).
   Its environment is cleared. `prlimit` sets hard limits on CPU time, address space, file size and the number
-  of processes before bubblewrap starts, so nothing inside can raise them. Run as root, the server also drops
-  each child to a fresh unprivileged user id (no files, no other processes share it).
+  of processes before bubblewrap starts, so nothing inside can raise them. Run as root, the server drops each
+  child to a fresh unprivileged user id with no capability (`setpriv`): no file here is its own and no other
+  process shares its id or its process limit. Run as another user, the child is that user inside a new user
+  namespace with no capability.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 Mode = Literal["process", "bwrap"]
@@ -51,14 +54,18 @@ def current() -> Mode:
 
 def unavailable() -> str | None:
     """Why bubblewrap cannot isolate a child here, in one line; None when it can."""
-    for tool, package in (("bwrap", "bubblewrap"), ("prlimit", "util-linux")):
+    for tool, package in (("bwrap", "bubblewrap"), ("prlimit", "util-linux"), ("setpriv", "util-linux")):
         if shutil.which(tool) is None:
             return f"{tool} is not installed (Debian: apt-get install {package})"
-    probe = subprocess.run(["bwrap", *_mounts(), "--", sys.executable, "-I", "-c", "pass"],
-                           capture_output=True, text=True, timeout=30, **_user_options())
-    if probe.returncode != 0:
-        last = (probe.stderr.strip().splitlines() or ["no reason given"])[-1]
-        return f"bubblewrap cannot create namespaces here: {last}"
+    with tempfile.NamedTemporaryFile("w", suffix=".py") as probe_file:
+        probe_file.write("pass\n")
+        probe_file.flush()
+        os.chmod(probe_file.name, 0o644)
+        probe = _bwrap(Path(probe_file.name), {"LANG": "C.UTF-8"}, Limits(5, 512, 1))
+        done = subprocess.run(probe.argv, capture_output=True, text=True, timeout=30, cwd=probe.cwd, env=probe.env)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
+        return f"bubblewrap cannot isolate a process here: {last}"
     return None
 
 
@@ -87,45 +94,59 @@ class Launch:
 
 def launch(runner: Path, workdir: str, env: dict[str, str], limits: Limits) -> Launch:
     """The child running `runner` with the current isolation; `workdir` is a fresh host directory."""
-    python = [sys.executable, "-I"]
     if current() == "process":
-        return Launch([*python, str(runner)], workdir, {**env, "HOME": workdir, "TMPDIR": workdir})
+        return Launch([sys.executable, "-I", str(runner)], workdir, {**env, "HOME": workdir, "TMPDIR": workdir})
+    return _bwrap(runner, env, limits)
+
+
+def _bwrap(runner: Path, env: dict[str, str], limits: Limits) -> Launch:
+    """prlimit, then bubblewrap, then (for a root server) setpriv down to a fresh unprivileged user id."""
     rlimits = [f"--cpu={limits.cpu_seconds}:{limits.cpu_seconds + 1}", f"--as={limits.memory_mb << 20}",
                f"--fsize={limits.file_mb << 20}", f"--nproc={_processes(limits.processes)}", "--core=0"]
     inside = {**env, "HOME": INSIDE, "TMPDIR": INSIDE}
     variables = [part for key, value in inside.items() for part in ("--setenv", key, value)]
-    argv = ["prlimit", *rlimits, "--", "bwrap", *_mounts(), "--ro-bind", str(runner), RUNNER_INSIDE,
-            "--chdir", INSIDE, "--clearenv", *variables, "--", *python, RUNNER_INSIDE]
-    return Launch(argv, "/", {}, _user_options(), signal_offset=128)
+    python = [sys.executable, "-I", RUNNER_INSIDE]
+    if os.geteuid() == 0:
+        # Root sets up the mounts without a user namespace, keeps only the right to change user, and setpriv
+        # gives that up for good: the child is an ordinary user with no capability and no way back.
+        uid = UID_RANGE[0] + secrets.randbelow(UID_RANGE[1] - UID_RANGE[0])
+        keep = [part for cap in ("SETUID", "SETGID", "SETPCAP") for part in ("--cap-add", f"CAP_{cap}")]
+        namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+                      "--cap-drop", "ALL", *keep]
+        python = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--bounding-set=-all",
+                  "--inh-caps=-all", "--no-new-privs", "--", *python]
+    else:
+        namespaces = ["--unshare-all", "--cap-drop", "ALL"]
+    # --as-pid-1: no reaper process between bubblewrap and the child, so the child's CPU time reaches the parent
+    # through wait4 (and the whole namespace dies with it).
+    argv = ["prlimit", *rlimits, "--", "bwrap", *namespaces, "--as-pid-1", "--die-with-parent", "--new-session",
+            *_mounts(runner), "--chdir", INSIDE, "--clearenv", *variables, "--", *python]
+    return Launch(argv, "/", {}, signal_offset=128)
 
 
-def _mounts() -> list[str]:
-    """Namespaces and the file system the child sees (read-only but for its tmpfs)."""
-    mounts = ["--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-              "--ro-bind", "/usr", "/usr"]
+def _mounts(runner: Path) -> list[str]:
+    """The file system the child sees: read-only but for its tmpfs."""
+    binds = [("/usr", "/usr")]
+    links = []
     for name in ("bin", "lib", "lib64", "sbin"):
         path = Path("/") / name
         if path.is_symlink():
-            mounts += ["--symlink", os.readlink(path), str(path)]
+            links += ["--symlink", os.readlink(path), str(path)]
         elif path.is_dir():
-            mounts += ["--ro-bind", str(path), str(path)]
+            binds.append((str(path), str(path)))
     if Path("/etc/ld.so.cache").exists():
-        mounts += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
-    for prefix in dict.fromkeys((sys.base_prefix, sys.prefix)):
-        if not prefix.startswith("/usr"):
-            mounts += ["--ro-bind", prefix, prefix]
-    mounts += ["--proc", "/proc", "--dev", "/dev", "--size", str(1 << 20), "--tmpfs", "/dev/shm",
-               "--size", str(DISK_MB << 20), "--tmpfs", INSIDE, "--remount-ro", "/dev", "--remount-ro", "/"]
-    return mounts
-
-
-def _user_options() -> dict[str, Any]:
-    """Run as root, the child gets an unprivileged user id of its own; otherwise the server's own (inside a
-    user namespace, with no capability)."""
-    if os.geteuid() != 0:
-        return {}
-    uid = UID_RANGE[0] + secrets.randbelow(UID_RANGE[1] - UID_RANGE[0])
-    return {"user": uid, "group": uid, "extra_groups": []}
+        binds.append(("/etc/ld.so.cache", "/etc/ld.so.cache"))
+    prefixes = dict.fromkeys((sys.base_prefix, sys.prefix))
+    binds += [(prefix, prefix) for prefix in prefixes if not prefix.startswith("/usr")]
+    binds.append((str(runner), RUNNER_INSIDE))
+    parents = dict.fromkeys(str(parent) for _, target in binds for parent in reversed(PurePosixPath(target).parents)
+                            if str(parent) != "/")
+    # bubblewrap makes missing parent folders private to root: an unprivileged child could not walk through them
+    folders = [part for parent in parents for part in ("--perms", "0755", "--dir", parent)]
+    mounts = [*links, *folders, *[part for source, target in binds for part in ("--ro-bind", source, target)]]
+    return [*mounts, "--proc", "/proc", "--dev", "/dev", "--size", str(1 << 20), "--tmpfs", "/dev/shm",
+            "--perms", "0777", "--size", str(DISK_MB << 20), "--tmpfs", INSIDE, "--remount-ro", "/dev",
+            "--remount-ro", "/"]
 
 
 def _processes(allowed: int) -> int:

@@ -153,10 +153,15 @@ class Child:
                 records.append(record)
         return records
 
-    def stop(self) -> Ending:
-        """Kill the child's process group and reap it with its resource usage."""
+    def stop(self, grace: float = 0.0) -> Ending:
+        """Kill the child's process group and reap it with its resource usage; with `grace`, a child that is
+        ending by itself (behind bubblewrap it takes a moment) is given that long to exit with its own status."""
         if self._ending is not None:
             return self._ending
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and os.waitid(os.P_PID, self.process.pid,
+                                                         os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+            time.sleep(0.01)  # (WNOWAIT: it is reaped below, with its resource usage)
         try:  # also when its output is closed: the candidate's code may have closed it and kept running
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

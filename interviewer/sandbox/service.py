@@ -69,7 +69,7 @@ def _step(child: Child, port: int, request: HttpRequest, saved: dict[str, Any],
     if outcome is None:
         return "too slow", f"{describe_request(request, saved)} got no response within {spec.request_timeout:g} s"
     if isinstance(outcome, str):
-        status, cause = _stopped(child.stop(), spec, f"on {describe_request(request, saved)}")
+        status, cause = _stopped(child.stop(grace=0.5), spec, f"on {describe_request(request, saved)}")
         return status, cause if status == "too slow" else f"{cause} ({outcome})"
     problem = check_response(request, outcome, saved)
     if problem is not None:
