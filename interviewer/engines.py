@@ -99,3 +99,30 @@ def chroma_server(timeout: float = 60.0) -> Iterator[str]:
             process.kill()
             process.wait()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def served(env: dict[str, str], timeout: float = 120.0) -> Iterator[str]:
+    """`interviewer serve --port 0` in a child process with `env`; yields its URL once it listens (its messages
+    go to a file, so nothing it logs can fill a pipe and stall it)."""
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen([sys.executable, "-m", "interviewer", "serve", "--port", "0"], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=log, text=True)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                log.seek(0)
+                text = log.read()
+                if "serving on http://" in text:
+                    break
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"interviewer serve did not start: {text.strip()}")
+                time.sleep(0.1)
+            yield text.split("serving on ")[1].split()[0]
+        finally:
+            process.terminate()
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

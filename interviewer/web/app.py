@@ -312,6 +312,7 @@ def create_app(settings: Settings, *, model: Model | None = None, embedder: Embe
 
     app = Starlette(routes=[
         Route("/", page),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/api/options", options),
         Route("/api/sessions", sessions),
         Route("/api/rounds", start_round, methods=["POST"]),
