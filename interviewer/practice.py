@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from interviewer.catalog import Catalog, load_persona, load_phrases
 from interviewer.config import Settings
@@ -23,9 +23,13 @@ from interviewer.llm.voice import ModelVoice, OfflineVoice
 from interviewer.planner import home_phases, phase_budgets, phase_probes
 from interviewer.rag.embeddings import Embedder
 from interviewer.rag.index import CorpusIndex, Snippet, corpus_index
+from interviewer.session import SessionMeta
 from interviewer.session_store import Store, StoredSession, open_store
 from interviewer.types import CompanyType, Feedback, Level, Question, Round, Transcript, Turn
 from interviewer.voice import Scene, opening_text
+
+if TYPE_CHECKING:
+    from interviewer.graph.nodes import InterviewContext, Retriever
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,10 @@ def choose_question(catalog: Catalog, round_: Round, level: Level, company: Comp
 
 
 def make_scene(catalog: Catalog, session: StoredSession) -> Scene:
-    meta = session.meta
+    return scene_for(catalog, session.meta)
+
+
+def scene_for(catalog: Catalog, meta: SessionMeta) -> Scene:
     if meta.round not in {r.value for r in Round} or meta.question not in catalog.questions:
         raise UserError(f"session {meta.id} asks question {meta.question!r} ({meta.round}), which this corpus "
                         "no longer has: it cannot be resumed")
@@ -140,33 +147,41 @@ class BackgroundIndex:
 # --- the engine: graph, checkpointer, context ---------------------------------------------------
 
 
+def interview_context(scene: Scene, embedder: Embedder, retriever: Retriever, catalog: Catalog,
+                      model: Model | None = None) -> InterviewContext:
+    """What the graph's nodes need for one round: detector, retrieval, grader and voice, warmed up."""
+    from interviewer.graph.nodes import InterviewContext
+
+    detector = SignalDetector(scene.rubric, embedder)
+    detector.warm()
+    # The question's probes (its own and the generic ones) are fixed: embed them now, not turn by turn.
+    embedder.embed([probe.text for phase in scene.phases
+                    for probe in phase_probes(scene.question, scene.rubric, phase.id, scene.signal_phases)])
+    company = catalog.companies.get(scene.company) if scene.company else None
+    concepts = ConceptMatcher(scene.question.concepts, embedder) if scene.question.concepts else None
+    if concepts is not None:
+        concepts.warm()
+
+    def grade_round(transcript: Transcript) -> Feedback:
+        return grade(transcript, scene.rubric, detector, target=scene.level, company=company, model=model,
+                     question=scene.question)
+
+    voice: ModelVoice | OfflineVoice = ModelVoice(model) if model is not None else OfflineVoice()
+    return InterviewContext(scene=scene, detector=detector, retriever=retriever, grade=grade_round, voice=voice,
+                            company=company, concepts=concepts)
+
+
+
 class Engine:
     """The compiled graph with the store's checkpointer, bound to one session."""
 
     def __init__(self, store: Store, session: StoredSession, scene: Scene, embedder: Embedder,
                  retriever: BackgroundIndex, catalog: Catalog, model: Model | None = None) -> None:
         from interviewer.graph.build import build_graph
-        from interviewer.graph.nodes import InterviewContext
 
         self.graph = build_graph(store.checkpointer())
         self.config = {"configurable": {"thread_id": session.thread_id}}
-        detector = SignalDetector(scene.rubric, embedder)
-        detector.warm()
-        # The question's probes (its own and the generic ones) are fixed: embed them now, not turn by turn.
-        embedder.embed([probe.text for phase in scene.phases
-                        for probe in phase_probes(scene.question, scene.rubric, phase.id, scene.signal_phases)])
-        company = catalog.companies.get(scene.company) if scene.company else None
-        concepts = ConceptMatcher(scene.question.concepts, embedder) if scene.question.concepts else None
-        if concepts is not None:
-            concepts.warm()
-
-        def grade_round(transcript: Transcript) -> Feedback:
-            return grade(transcript, scene.rubric, detector, target=scene.level, company=company, model=model,
-                         question=scene.question)
-
-        voice: ModelVoice | OfflineVoice = ModelVoice(model) if model is not None else OfflineVoice()
-        self.context = InterviewContext(scene=scene, detector=detector, retriever=retriever, grade=grade_round,
-                                        voice=voice, company=company, concepts=concepts)
+        self.context = interview_context(scene, embedder, retriever, catalog, model)
         self.model = model
         self.retriever = retriever
         self.session = session
