@@ -102,10 +102,10 @@ def chroma_server(timeout: float = 60.0) -> Iterator[str]:
 
 
 @contextmanager
-def served(env: dict[str, str], timeout: float = 120.0) -> Iterator[str]:
+def served(env: dict[str, str], timeout: float = 120.0, log_path: Path | None = None) -> Iterator[str]:
     """`interviewer serve --port 0` in a child process with `env`; yields its URL once it listens (its messages
-    go to a file, so nothing it logs can fill a pipe and stall it)."""
-    with tempfile.TemporaryFile("w+") as log:
+    go to a file, `log_path` if given, so nothing it logs can fill a pipe and stall it)."""
+    with open(log_path, "w+") if log_path else tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen([sys.executable, "-m", "interviewer", "serve", "--port", "0"], env=env,
                                    stdout=subprocess.DEVNULL, stderr=log, text=True)
         try:

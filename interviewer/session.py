@@ -15,6 +15,7 @@ import getpass
 import json
 import os
 import secrets
+import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,6 +43,9 @@ class SessionMeta:
     model: str = "offline"
     owner: str = ""
     """The candidate it belongs to ("" in a session from before owners: the local user's)."""
+
+
+_saver_lock = threading.Lock()
 
 
 def local_user() -> str:
@@ -142,6 +146,10 @@ class SessionStore:
 
     def checkpointer(self) -> Any:
         """The graph's checkpointer, shared by every session of this store (one connection, thread-safe)."""
+        with _saver_lock:
+            return self._open_saver()
+
+    def _open_saver(self) -> Any:
         if self._saver is None:
             from langgraph.checkpoint.sqlite import SqliteSaver
 

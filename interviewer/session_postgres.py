@@ -131,6 +131,7 @@ class PostgresStore:
         with self._pool.connection() as connection:
             for statement in SCHEMA:
                 connection.execute(statement)
+        self.checkpointer()  # LangGraph's tables too, now, before threads share this store
 
     def for_owner(self, owner: str) -> PostgresStore:
         """The same database and connections, seen by another candidate."""

@@ -166,3 +166,38 @@ def test_a_short_round_in_headless_chromium(server: str, browser: object, tmp_pa
     expect(page.locator("#sessions")).to_contain_text("finished")
     page.screenshot(path=str(tmp_path / "feedback.png"), full_page=True)
     assert errors == []
+
+
+def test_many_browsers_at_once_on_postgresql(postgres_url: str, models: Path, prebuilt_index: Path,
+                                             tmp_path: Path) -> None:
+    """Concurrent first requests share one store: sessions, turns and checkpoints all land in PostgreSQL."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from interviewer.session_postgres import PostgresStore
+
+    home = make_home(tmp_path / "home", models, prebuilt_index)
+
+    def sit(url: str) -> tuple[str, int]:
+        with WebCandidate(url) as person:
+            person.start(**URL_SHORTENER)
+            for answer in ANSWERS[:2]:
+                assert person.say(answer)[-1]["type"] == "waiting"
+            assert person.say("/quit")[-1]["type"] == "left"
+            assert person.round is not None
+            return person.round, len(person.sessions())
+
+    with served({**cli_env(home), "INTERVIEWER_DATABASE_URL": postgres_url}) as url:
+        with ThreadPoolExecutor(6) as pool:
+            results = list(pool.map(sit, [url] * 6))
+    assert [count for _, count in results] == [1] * 6  # each browser sees its own session only
+    assert not (home / "sessions").exists()
+    store = PostgresStore(postgres_url, "nobody")
+    try:
+        with store._pool.connection() as connection:
+            rows = connection.execute("SELECT owner, session_id, count(*) AS turns FROM interviewer_turns "
+                                      "WHERE session_id = ANY(%s) GROUP BY owner, session_id",
+                                      ([session for session, _ in results],)).fetchall()
+    finally:
+        store.close()
+    assert len(rows) == 6 and len({row["owner"] for row in rows}) == 6
+    assert {row["turns"] for row in rows} == {5}  # opening, two answers, two questions
