@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 
 class EngineMissing(Exception):
@@ -92,12 +93,7 @@ def chroma_server(timeout: float = 60.0) -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process, 10)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -120,9 +116,14 @@ def served(env: dict[str, str], timeout: float = 120.0, log_path: Path | None = 
                 time.sleep(0.1)
             yield text.split("serving on ")[1].split()[0]
         finally:
-            process.terminate()
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            _stop(process, 30)
+
+
+def _stop(process: subprocess.Popen[Any], grace: float) -> None:
+    """SIGTERM, then SIGKILL after `grace` seconds."""
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

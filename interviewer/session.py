@@ -19,7 +19,7 @@ import threading
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 from interviewer.errors import UserError
 from interviewer.feedback import render
@@ -208,7 +208,19 @@ class SessionStore:
         return sorted(sessions, key=lambda s: s.meta.started_at)
 
     def latest_active(self) -> Session:
-        active = [s for s in self.all() if s.meta.status == "active"]
-        if not active:
-            raise UserError("no unfinished session to resume (start one with 'interviewer practice')")
-        return active[-1]
+        return latest_active(self.all())
+
+
+class _WithMeta(Protocol):
+    meta: SessionMeta
+
+
+S = TypeVar("S", bound=_WithMeta)
+
+
+def latest_active(sessions: list[S]) -> S:
+    """The newest unfinished session of a store's `all()`."""
+    active = [s for s in sessions if s.meta.status == "active"]
+    if not active:
+        raise UserError("no unfinished session to resume (start one with 'interviewer practice')")
+    return active[-1]

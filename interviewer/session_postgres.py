@@ -16,7 +16,7 @@ from typing import Any
 
 from interviewer.errors import UserError
 from interviewer.feedback import render
-from interviewer.session import SessionMeta, new_session_id
+from interviewer.session import SessionMeta, latest_active, new_session_id
 from interviewer.transcripts import to_json, to_markdown
 from interviewer.types import Feedback, Transcript
 
@@ -176,10 +176,7 @@ class PostgresStore:
         return sorted((self._session(row["meta"]) for row in rows), key=lambda s: s.meta.started_at)
 
     def latest_active(self) -> PostgresSession:
-        active = [s for s in self.all() if s.meta.status == "active"]
-        if not active:
-            raise UserError("no unfinished session to resume (start one with 'interviewer practice')")
-        return active[-1]
+        return latest_active(self.all())
 
     def _session(self, meta: dict[str, Any]) -> PostgresSession:
         known = set(SessionMeta.__dataclass_fields__)
