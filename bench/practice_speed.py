@@ -140,6 +140,7 @@ def graph_turns(home: Path, turns: int) -> list[float]:
             session.log_turn(turn(following["turn"], "Maya", "interviewer", following["text"]))
             timings.append(time.perf_counter() - started)
         engine.close()
+    store.close()
     return timings
 
 

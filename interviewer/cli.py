@@ -23,6 +23,12 @@ COMPANIES = [c.value for c in CompanyType]
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """A mock interviewer for ML, AI and software engineering interviews, in your terminal."""
+    from interviewer.config import get_settings
+
+    if get_settings().sandbox == "bwrap":  # `serve` turns it on by itself ("auto")
+        from interviewer.sandbox import isolation
+
+        isolation.use("bwrap")
 
 
 @cli.command()
@@ -55,7 +61,7 @@ def index() -> None:
         click.echo(f"The index was damaged ({report.repaired}) and has been rebuilt.")
     if report.changed:
         click.echo(f"Index updated: {report.added} added, {report.updated} updated, {report.removed} removed, "
-                   f"{report.unchanged} unchanged ({report.seconds:.1f} s) in {corpus_index.folder}")
+                   f"{report.unchanged} unchanged ({report.seconds:.1f} s) in {corpus_index.place.location}")
     else:
         click.echo(f"Index up to date: {report.unchanged} chunks, nothing changed ({report.seconds:.1f} s)")
 
@@ -130,7 +136,7 @@ def _practice(round_: str | None, level: str | None, company: str | None, questi
     from interviewer.config import get_settings
     from interviewer.practice import Practice, choose_question
     from interviewer.rag.embeddings import default_embedder
-    from interviewer.session import SessionStore
+    from interviewer.session_store import open_store
 
     settings = get_settings()
     interactive = answers is None and sys.stdin.isatty()
@@ -146,7 +152,7 @@ def _practice(round_: str | None, level: str | None, company: str | None, questi
             company = company or click.prompt("Company type", type=click.Choice([*COMPANIES, "none"]),
                                               default="none")
     company = None if company == "none" else company
-    store = SessionStore(settings.sessions_dir)
+    store = open_store(settings)
     practised = {s.meta.question for s in store.all()}
     chosen_round, chosen_level = Round(round_ or "system-design"), Level(level or "L5")
     question = choose_question(catalog, chosen_round, chosen_level, CompanyType(company) if company else None,
@@ -156,7 +162,7 @@ def _practice(round_: str | None, level: str | None, company: str | None, questi
     session = store.create(round=chosen_round.value, level=chosen_level.value, company=company,
                            question=question.id, minutes=minutes,
                            model=language_model.name if language_model else "offline")
-    run = Practice(settings, catalog, session, default_embedder(), language_model)
+    run = Practice(settings, catalog, session, default_embedder(), language_model, store)
     run.show_opening(conversation)
     _finish(run, conversation)
 
@@ -178,21 +184,44 @@ def _resume(session_id: str | None, answers: Path | None, model: str | None, bas
     from interviewer.config import get_settings
     from interviewer.practice import Practice
     from interviewer.rag.embeddings import default_embedder
-    from interviewer.session import SessionStore
+    from interviewer.session_store import open_store
 
     settings = get_settings()
-    store = SessionStore(settings.sessions_dir)
+    store = open_store(settings)
     session = store.get(session_id) if session_id else store.latest_active()
     if session.meta.status == "finished":
-        raise UserError(f"session {session.meta.id} is finished; its feedback is in {session.folder / 'feedback.md'}")
+        raise UserError(f"session {session.meta.id} is finished; its feedback is in {session.location}")
     conversation = _conversation(answers)
     language_model = _model(model or session.meta.model, base_url)
-    run = Practice(settings, load_catalog(settings.corpus), session, default_embedder(), language_model)
+    run = Practice(settings, load_catalog(settings.corpus), session, default_embedder(), language_model, store)
     conversation.info(f"Resuming session {session.meta.id}: {session.meta.round}, {session.meta.level}, "
                       f"question {session.meta.question}")
     run.load_in_background()
     run.resume_display(conversation)
     _finish(run, conversation)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but the loopback needs authentication in front (README).")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--model", help=MODEL_HELP)
+@click.option("--base-url", help=BASE_URL_HELP)
+def serve(host: str, port: int, model: str | None, base_url: str | None) -> None:
+    """Serve the round in a browser: pick a round, answer in a text box, get the same feedback."""
+    from interviewer.config import get_settings
+    from interviewer.sandbox import isolation
+    from interviewer.web.serve import run_server
+
+    settings = get_settings()
+    if settings.sandbox != "process":
+        problem = isolation.unavailable()
+        if problem is not None:
+            raise UserError(f"serving runs candidates' code in an OS sandbox, and {problem}; "
+                            "INTERVIEWER_SANDBOX=process serves without it (for your own use only)")
+        isolation.use("bwrap")
+    run_server(settings, host, port, _model(model, base_url))
 
 
 @cli.command()
@@ -219,9 +248,10 @@ def loop(role: str, company: str, level: str, interview_date: datetime | None, t
 def sessions() -> None:
     """List practice sessions, newest last."""
     from interviewer.config import get_settings
-    from interviewer.session import SessionStore
+    from interviewer.session_store import open_store
 
-    found = SessionStore(get_settings().sessions_dir).all()
+    store = open_store(get_settings())
+    found = store.all()
     if not found:
         click.echo("No sessions yet. Start one with: interviewer practice")
         return
@@ -230,6 +260,7 @@ def sessions() -> None:
         meta = item.meta
         click.echo(f"{meta.id:<24}{meta.started_at[:19]:<21}{meta.round:<19}{meta.level:<7}{meta.question:<30}"
                    f"{len(item.logged_turns()):>6}  {meta.status}")
+    store.close()
 
 
 def _quiet_until_prompt(answers: Path | None):  # type: ignore[no-untyped-def]
@@ -276,11 +307,12 @@ def _finish(run, conversation) -> None:  # type: ignore[no-untyped-def]
         feedback = run.run(conversation)
     finally:
         run.close()
+        run.store.close()
         _report_usage(run.model)
     if feedback is None:
         return
     click.echo(render.to_markdown(feedback))
-    click.echo(f"Transcript and feedback saved in {run.session.folder}")
+    click.echo(f"Transcript and feedback saved in {run.session.location}")
 
 
 def _model(requested: str | None, base_url: str | None):  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import tempfile
 import tomllib
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from platformdirs import user_data_dir
@@ -48,6 +49,16 @@ class Settings(BaseSettings):
     timeout: float = 60.0
     max_retries: int = 3
     prices: dict[str, Price] = Field(default_factory=_default_prices)
+    # Team mode (README "Team mode"): shared engines instead of the tool's home, and who the candidate is.
+    database_url: str | None = None
+    """postgresql://...: sessions and the graph's checkpoints in PostgreSQL instead of the home folder."""
+    chroma_url: str | None = None
+    """http://host:port of a `chroma run` server: the index lives there instead of the home folder."""
+    candidate: str | None = None
+    """Whose sessions these are (default: the login name); a store shows a candidate only their own."""
+    sandbox: Literal["auto", "process", "bwrap"] = "auto"
+    """Isolation of candidates' code (`sandbox/isolation.py`): auto is a plain process in the terminal and
+    bubblewrap when serving."""
 
     @property
     def index_dir(self) -> Path:

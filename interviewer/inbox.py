@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from interviewer.conversation import Answer
 from interviewer.graph.state import turn
-from interviewer.session import Session
+from interviewer.session_store import StoredSession
 
 CANDIDATE = "Candidate"
 
@@ -31,7 +31,7 @@ class Queued:
 
 
 class Inbox:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: StoredSession) -> None:
         self._session = session
         self._queue: deque[Queued] = deque()
         self._ready = threading.Condition()

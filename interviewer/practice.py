@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from interviewer.catalog import Catalog, load_persona, load_phrases
 from interviewer.clocks import RoundClock, ScriptClock, WallClock
@@ -27,12 +27,15 @@ from interviewer.llm.base import Model
 from interviewer.llm.voice import ModelVoice, OfflineVoice
 from interviewer.planner import Clock, home_phases, phase_budgets
 from interviewer.rag.embeddings import Embedder
-from interviewer.rag.index import MANIFEST, CorpusIndex, Snippet
+from interviewer.rag.index import MANIFEST, CorpusIndex, Snippet, corpus_index
 from interviewer.rag.onnx_model import int8_path
-from interviewer.session import Session, SessionStore
-from interviewer.sqlite_files import open_sqlite
+from interviewer.session import SessionMeta
+from interviewer.session_store import Store, StoredSession, open_store
 from interviewer.types import CompanyType, Feedback, Level, Question, Round, Transcript, Turn
 from interviewer.voice import Scene, opening_text
+
+if TYPE_CHECKING:
+    from interviewer.graph.nodes import InterviewContext, Retriever
 
 __all__ = ["Answer", "BackgroundIndex", "Conversation", "Engine", "Practice", "Status", "choose_question",
            "make_scene"]
@@ -76,8 +79,11 @@ def first_run(settings: Settings) -> bool:
     return not int8_path(settings.cache_dir / "models").exists() or not (settings.index_dir / MANIFEST).exists()
 
 
-def make_scene(catalog: Catalog, session: Session) -> Scene:
-    meta = session.meta
+def make_scene(catalog: Catalog, session: StoredSession) -> Scene:
+    return scene_for(catalog, session.meta)
+
+
+def scene_for(catalog: Catalog, meta: SessionMeta) -> Scene:
     if meta.round not in {r.value for r in Round} or meta.question not in catalog.questions:
         raise UserError(f"session {meta.id} asks question {meta.question!r} ({meta.round}), which this corpus "
                         "no longer has: it cannot be resumed")
@@ -136,37 +142,40 @@ class BackgroundIndex:
 # --- the engine: graph, checkpointer, context ---------------------------------------------------
 
 
+def interview_context(scene: Scene, embedder: Embedder, retriever: Retriever, catalog: Catalog,
+                      model: Model | None = None) -> InterviewContext:
+    """What the graph's nodes need for one round: detector, retrieval, grader and voice, warmed up."""
+    from interviewer.graph.nodes import InterviewContext
+
+    detector = SignalDetector(scene.rubric, embedder)
+    detector.warm()
+    # What answers are compared with is fixed: embed it now (a cache hit after `interviewer index`).
+    embedder.embed(scene_texts(scene.question, scene.library, [phase.id for phase in scene.phases], scene.persona))
+    company = catalog.companies.get(scene.company) if scene.company else None
+    concepts = ConceptMatcher(scene.question.concepts, embedder) if scene.question.concepts else None
+    if concepts is not None:
+        concepts.warm()
+
+    def grade_round(transcript: Transcript) -> Feedback:
+        return grade(transcript, scene.rubric, detector, target=scene.level, company=company, model=model,
+                     question=scene.question)
+
+    voice: ModelVoice | OfflineVoice = ModelVoice(model) if model is not None else OfflineVoice()
+    return InterviewContext(scene=scene, detector=detector, retriever=retriever, grade=grade_round, voice=voice,
+                            company=company, concepts=concepts)
+
+
+
 class Engine:
-    """The compiled graph with its SQLite checkpointer, bound to one session."""
+    """The compiled graph with the store's checkpointer, bound to one session."""
 
-    def __init__(self, store: SessionStore, session: Session, scene: Scene, embedder: Embedder,
+    def __init__(self, store: Store, session: StoredSession, scene: Scene, embedder: Embedder,
                  retriever: BackgroundIndex, catalog: Catalog, model: Model | None = None) -> None:
-        from langgraph.checkpoint.sqlite import SqliteSaver
-
         from interviewer.graph.build import build_graph
-        from interviewer.graph.nodes import InterviewContext
 
-        # WAL with synchronous=NORMAL survives a killed process (only a power cut can lose the last commit),
-        # and spares an fsync per checkpoint. A damaged file is set aside (sessions resume from their logs).
-        self._connection = open_sqlite(store.checkpoints, "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
-        self.graph = build_graph(SqliteSaver(self._connection))
-        self.config = {"configurable": {"thread_id": session.meta.id}}
-        detector = SignalDetector(scene.rubric, embedder)
-        detector.warm()
-        # What answers are compared with is fixed: embed it now (a cache hit after `interviewer index`).
-        embedder.embed(scene_texts(scene.question, scene.library, [phase.id for phase in scene.phases], scene.persona))
-        company = catalog.companies.get(scene.company) if scene.company else None
-        concepts = ConceptMatcher(scene.question.concepts, embedder) if scene.question.concepts else None
-        if concepts is not None:
-            concepts.warm()
-
-        def grade_round(transcript: Transcript) -> Feedback:
-            return grade(transcript, scene.rubric, detector, target=scene.level, company=company, model=model,
-                         question=scene.question)
-
-        voice: ModelVoice | OfflineVoice = ModelVoice(model) if model is not None else OfflineVoice()
-        self.context = InterviewContext(scene=scene, detector=detector, retriever=retriever, grade=grade_round,
-                                        voice=voice, company=company, concepts=concepts)
+        self.graph = build_graph(store.checkpointer())
+        self.config = {"configurable": {"thread_id": session.thread_id}}
+        self.context = interview_context(scene, embedder, retriever, catalog, model)
         self.model = model
         self.retriever = retriever
         self.session = session
@@ -206,7 +215,7 @@ class Engine:
                 meta = self.session.meta
                 if any(logged["role"] == "candidate" for logged in self.session.logged_turns()):
                     raise UserError(f"session {meta.id} cannot be resumed: its checkpoint is gone (a damaged "
-                                    f"checkpoints file was set aside); your answers are in {self.session.log_path}")
+                                    f"checkpoints file was set aside); your answers are in {self.session.log_location}")
                 initial: dict[str, Any] = {
                     "session_id": meta.id, "round": meta.round, "level": meta.level, "company": meta.company,
                     "question_id": meta.question, "minutes": meta.minutes, "turns": []}
@@ -232,8 +241,8 @@ class Engine:
         return self._pending
 
     def close(self) -> None:
+        """Stop the index loading; the checkpointer is the store's and stays open."""
         self.retriever.close()
-        self._connection.close()
 
 
 # --- the loop -----------------------------------------------------------------------------------
@@ -251,13 +260,13 @@ class _Outcome:
 class Practice:
     """One session's round, from its first question (or where it stopped) to its feedback."""
 
-    def __init__(self, settings: Settings, catalog: Catalog, session: Session, embedder: Embedder,
-                 model: Model | None = None, store: SessionStore | None = None) -> None:
+    def __init__(self, settings: Settings, catalog: Catalog, session: StoredSession, embedder: Embedder,
+                 model: Model | None = None, store: Store | None = None) -> None:
         self.settings = settings
         self.model = model
         self.catalog = catalog
         self.session = session
-        self.store = store or SessionStore(settings.sessions_dir)
+        self.store = store or open_store(settings)
         self.scene = make_scene(catalog, session)
         self.embedder = embedder
         self._engine: Engine | None = None
@@ -285,8 +294,7 @@ class Practice:
             try:
                 self.embedder.warm()
                 self.embedder.defer(INDEX_THREAD, self._quiet)
-                retriever = BackgroundIndex(CorpusIndex(self.settings.index_dir, self.settings.corpus, self.embedder),
-                                            start=False)
+                retriever = BackgroundIndex(corpus_index(self.settings, self.embedder), start=False)
                 engine = Engine(self.store, self.session, self.scene, self.embedder, retriever, self.catalog,
                                 self.model)
                 engine.settle()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,8 @@ def make_home(root: Path, models: Path, index: Path | None = None) -> Path:
 
 @pytest.fixture(scope="session")
 def index_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The embedding cache the session's index was built with (every chunk's vector)."""
+    """The embedding cache the session's index was built with (every chunk's vector): a home given a copy embeds
+    nothing of the corpus."""
     return tmp_path_factory.mktemp("index-cache") / "vectors.sqlite"
 
 
@@ -76,3 +78,29 @@ def cli_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["INTERVIEWER_HOME"] = str(home)
     return env
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL cluster on a free loopback port for the test session (Debian's `postgresql`)."""
+    from interviewer import engines
+
+    try:
+        engines.postgres_bin()
+    except engines.EngineMissing as missing:
+        pytest.skip(str(missing))
+    with engines.postgres() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chroma_url() -> Iterator[str]:
+    """A real `chroma run` server on a free loopback port for the test session."""
+    from interviewer import engines
+
+    try:
+        engines.chroma_program()
+    except engines.EngineMissing as missing:
+        pytest.skip(str(missing))
+    with engines.chroma_server() as url:
+        yield url

@@ -152,6 +152,7 @@ def run_variant(variant: Variant, settings: Settings, catalog: Catalog, embedder
             practice.run(responder)
         finally:
             practice.close()
+            store.close()
         return Transcript.model_validate_json((session.folder / "transcript.json").read_text(encoding="utf-8"))
 
 

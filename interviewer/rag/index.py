@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,13 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.errors import UserError
+from interviewer.rag.chroma_place import COLLECTION, MANIFEST, chroma_place
 from interviewer.rag.chunks import chunks_for
 from interviewer.rag.corpus import Chunk, corpus_files
 from interviewer.rag.embeddings import Embedder
 from interviewer.rag.onnx_model import MODEL_ID
 
-COLLECTION = "corpus"
-MANIFEST = "manifest.json"
 BATCH = 64
 
 Progress = Callable[[int, int], None]
@@ -85,23 +82,20 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 class CorpusIndex:
-    """A persistent Chroma collection under `folder`, kept in step with the corpus."""
+    """A Chroma collection kept in step with the corpus: persistent under `folder`, or on the Chroma server at
+    `url` (then `folder` holds only the lock that keeps two local builds apart)."""
 
-    def __init__(self, folder: Path, corpus: Path, embedder: Embedder) -> None:
+    def __init__(self, folder: Path, corpus: Path, embedder: Embedder, url: str | None = None) -> None:
         self.folder = folder
         self.corpus = corpus
         self.embedder = embedder
+        self.place = chroma_place(folder, url)
         self._client: Any = None
         self._collection: Any = None
 
     def _open(self) -> Any:
         if self._collection is None:
-            import chromadb
-            from chromadb.config import Settings
-
-            self._client = chromadb.PersistentClient(
-                path=str(self.folder / "chroma"), settings=Settings(anonymized_telemetry=False)
-            )
+            self._client = self.place.client()
             self._collection = self._client.get_or_create_collection(
                 COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
             )
@@ -109,24 +103,17 @@ class CorpusIndex:
 
     def close(self) -> None:
         """Release the store (a damaged one is also forgotten, so the path can be opened afresh)."""
-        if self._client is not None:
-            self._client.close()
-        else:
-            _forget_failed_system(self.folder / "chroma")
+        self.place.release(self._client)
         self._client = self._collection = None
 
     def _manifest(self) -> dict[str, Any] | None:
         """What the last complete build wrote; None when there is none or it cannot be read."""
-        try:
-            data = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            return None
-        return data if isinstance(data, dict) else None
+        return self.place.manifest()
 
     def damage(self) -> str | None:
         """Why the stored index cannot be used, or None when it can: it is opened, counted against what the last
         build wrote, and one stored vector is read back and must find itself. A missing index is not damaged."""
-        if not (self.folder / "chroma").exists():
+        if not self.place.present():
             return None
         manifest = self._manifest()
         try:
@@ -165,32 +152,30 @@ class CorpusIndex:
         damaged = self.damage()
         if damaged is None and self._built_from(chunks):
             return BuildReport(0, 0, 0, len(chunks), time.perf_counter() - started)
-        unreadable = (self.folder / MANIFEST).exists() and self._manifest() is None
+        unreadable = self.place.manifest_unreadable()
         repaired = damaged or (f"{MANIFEST} could not be read" if unreadable else None)
         with _locked(self.folder):
             if damaged is not None:
                 self._wipe()
-            (self.folder / MANIFEST).unlink(missing_ok=True)  # written again only when the build completes
+            self.place.save_manifest(None)  # written again only when the build completes
             try:
                 added, updated, removed = self._sync(chunks, progress, cancel)
             except ChromaError as error:  # damage the probe missed shows up while reading it all
                 repaired = _first_line(error)
                 self._wipe()
                 added, updated, removed = self._sync(chunks, progress, cancel)
-            (self.folder / MANIFEST).write_text(json.dumps({"hash": _manifest_hash(chunks),
-                                                             "chunks": len(chunks)}))
+            self.place.save_manifest({"hash": _manifest_hash(chunks), "chunks": len(chunks)})
             problem = self.damage()
             if problem is not None:
-                raise UserError(f"the index in {self.folder} is still unusable after a rebuild ({problem}): "
-                                "remove that folder and run 'interviewer index'")
+                raise UserError(f"the index in {self.place.location} is still unusable after a rebuild ({problem}): "
+                                f"{self.place.remedy}")
         return BuildReport(added=added, updated=updated, removed=removed,
                            unchanged=len(chunks) - added - updated, seconds=time.perf_counter() - started,
                            repaired=repaired)
 
     def _wipe(self) -> None:
         self.close()
-        shutil.rmtree(self.folder / "chroma", ignore_errors=True)
-        (self.folder / MANIFEST).unlink(missing_ok=True)
+        self.place.wipe()
 
     def _sync(self, chunks: list[Chunk], progress: Progress | None,
               cancel: threading.Event | None) -> tuple[int, int, int]:
@@ -272,15 +257,6 @@ class CorpusIndex:
         return snippets
 
 
-def _forget_failed_system(path: Path) -> None:
-    """Chroma keeps the system of a client that failed to open (no client holds it, so nothing closes it) and
-    hands the broken system to the next client of that path: drop it, so the path can be opened afresh."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    if str(path) not in SharedSystemClient._identifier_to_refcount:
-        SharedSystemClient._identifier_to_system.pop(str(path), None)
-
-
 def _first_line(error: BaseException) -> str:
     lines = str(error).strip().splitlines()
     return (lines[0] if lines else type(error).__name__)[:200]
@@ -290,5 +266,9 @@ def default_index() -> CorpusIndex:
     from interviewer.config import get_settings
     from interviewer.rag.embeddings import default_embedder
 
-    settings = get_settings()
-    return CorpusIndex(settings.index_dir, settings.corpus, default_embedder())
+    return corpus_index(get_settings(), default_embedder())
+
+
+def corpus_index(settings: Any, embedder: Embedder) -> CorpusIndex:
+    """The index the settings name: on the Chroma server at `chroma_url`, else in the home folder."""
+    return CorpusIndex(settings.index_dir, settings.corpus, embedder, settings.chroma_url)

@@ -8,17 +8,19 @@ at the same time (an eval's concurrent cases) do not charge each other.
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 import selectors
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from interviewer.sandbox import isolation
 
 RUNNER = Path(__file__).with_name("runner.py")
 FILE_LIMIT_MB = 16
@@ -46,15 +48,17 @@ class Ending:
 class Child:
     """The child program running on one payload. Use as a context manager: leaving it stops the child."""
 
-    def __init__(self, payload: dict[str, Any], *, wall_limit: float) -> None:
+    def __init__(self, payload: dict[str, Any], *, wall_limit: float, pass_fds: tuple[int, ...] = ()) -> None:
         self.nonce = secrets.token_hex(8)
         self._deadline = time.monotonic() + wall_limit
         self._folder = tempfile.TemporaryDirectory(prefix="interviewer-sandbox-")
-        workdir = self._folder.name
+        limits = isolation.Limits(cpu_seconds=max(1, math.ceil(payload["time_limit"])),
+                                  memory_mb=payload["memory_mb"], file_mb=FILE_LIMIT_MB)
+        self._launch = isolation.launch(RUNNER, self._folder.name, _ENV, limits)
         self.process = subprocess.Popen(
-            [sys.executable, "-I", str(RUNNER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, cwd=workdir, env={**_ENV, "HOME": workdir, "TMPDIR": workdir},
-            start_new_session=True)
+            self._launch.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=self._launch.cwd, env=self._launch.env, start_new_session=True, pass_fds=pass_fds,
+            **self._launch.options)
         self._buffer = b""
         self._stderr = b""
         self._read = 0
@@ -149,16 +153,21 @@ class Child:
                 records.append(record)
         return records
 
-    def stop(self) -> Ending:
-        """Kill the child's process group and reap it with its resource usage."""
+    def stop(self, grace: float = 0.0) -> Ending:
+        """Kill the child's process group and reap it with its resource usage; with `grace`, a child that is
+        ending by itself (behind bubblewrap it takes a moment) is given that long to exit with its own status."""
         if self._ending is not None:
             return self._ending
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and os.waitid(os.P_PID, self.process.pid,
+                                                         os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+            time.sleep(0.01)  # (WNOWAIT: it is reaped below, with its resource usage)
         try:  # also when its output is closed: the candidate's code may have closed it and kept running
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
         _, status, usage = os.wait4(self.process.pid, 0)
-        self.process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        self.process.returncode = self._launch.returncode(os.waitstatus_to_exitcode(status))  # reaped here
         for stream in (self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()

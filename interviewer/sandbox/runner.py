@@ -14,9 +14,9 @@ Two modes:
 - `functions`: load the code, run the question's harness (helpers the test calls use), evaluate each test's
   call and report its value (serialised with type tags, `encode`) or its exception, one line per test as soon
   as it is known, so a run killed by a limit still reports the tests that finished first.
-- `service`: bind a loopback port before any candidate code runs, load the code, and serve its WSGI `app`
-  on that port, one request at a time; an exception the app raises is reported with its line. The parent sends
-  the HTTP requests and judges the responses.
+- `service`: take the listening loopback socket the parent opened (its descriptor is in the payload), load the
+  code, and serve its WSGI `app` on it, one request at a time; an exception the app raises is reported with its
+  line. The parent sends the HTTP requests and judges the responses.
 
 Every report is one line: the payload's nonce, then a JSON object.
 """
@@ -306,9 +306,7 @@ def run_service(payload: dict[str, Any], channel: Channel, workdir: str, trusted
     import socket
     from wsgiref.simple_server import ServerHandler, WSGIRequestHandler
 
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
+    listener = socket.socket(fileno=payload["listen_fd"])  # opened by the parent, listening on its loopback
     port = listener.getsockname()[1]
     real_socket = socket.socket
     confine(payload, workdir, trusted)

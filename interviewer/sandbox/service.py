@@ -1,9 +1,9 @@
 """Run a candidate's HTTP service against a question's hidden HTTP tests, judging every response here.
 
-For each test the child (`runner.py`, mode `service`) binds a loopback port, loads the code and serves its WSGI
-`app`, and nothing else: no other network, no processes, a CPU and memory cap. The parent sends the test's
-requests with `http.client`, checks each response (`http_checks.py`) and stops at the first that fails, naming
-that request and what came back. A fresh process per test keeps the tests independent.
+For each test the child (`runner.py`, mode `service`) loads the code and serves its WSGI `app` on a loopback
+port this process opened for it, and nothing else: no other network, no processes, a CPU and memory cap. The
+parent sends the test's requests with `http.client`, checks each response (`http_checks.py`) and stops at the
+first that fails, naming that request and what came back. A fresh process per test keeps the tests independent.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import signal
+import socket
 import time
 from typing import Any
 
@@ -39,14 +40,19 @@ def _run_one(code: str, spec: ServiceSpec, test: ServiceTest) -> tuple[TestStatu
                "time_limit": spec.time_limit,
                "memory_mb": spec.memory_mb}
     budget = START_SECONDS + len(test.requests) * (spec.request_timeout + 0.5)
-    with Child(payload, wall_limit=budget) as child:
+    # The port is opened here and handed to the child, which may have no network of its own (isolation.py).
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        port = listener.getsockname()[1]
+        child = Child({**payload, "listen_fd": listener.fileno()}, wall_limit=budget, pass_fds=(listener.fileno(),))
+    with child:
         first = child.next_record(until=time.monotonic() + START_SECONDS)
         if first is None or "listening" not in first:
             ending = child.stop()
             if first is not None and "setup_error" in first:
                 return "error", str(first["setup_error"])
             return _stopped(ending, spec, "while starting")
-        port = int(first["listening"])
         saved: dict[str, Any] = {}
         for request in test.requests:
             for _ in range(request.repeat):
@@ -63,7 +69,7 @@ def _step(child: Child, port: int, request: HttpRequest, saved: dict[str, Any],
     if outcome is None:
         return "too slow", f"{describe_request(request, saved)} got no response within {spec.request_timeout:g} s"
     if isinstance(outcome, str):
-        status, cause = _stopped(child.stop(), spec, f"on {describe_request(request, saved)}")
+        status, cause = _stopped(child.stop(grace=0.5), spec, f"on {describe_request(request, saved)}")
         return status, cause if status == "too slow" else f"{cause} ({outcome})"
     problem = check_response(request, outcome, saved)
     if problem is not None:
