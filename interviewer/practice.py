@@ -213,7 +213,9 @@ class Engine:
                     pass
             elif not snapshot.values:
                 meta = self.session.meta
-                if any(logged["role"] == "candidate" for logged in self.session.logged_turns()):
+                # Answers typed before the interviewer was ready are logged before the graph starts; a reply
+                # beyond the opening in the log means the graph had moved on and its checkpoint is lost.
+                if any(logged["role"] == "interviewer" and logged["id"] > 1 for logged in self.session.logged_turns()):
                     raise UserError(f"session {meta.id} cannot be resumed: its checkpoint is gone (a damaged "
                                     f"checkpoints file was set aside); your answers are in {self.session.log_location}")
                 initial: dict[str, Any] = {
@@ -221,8 +223,15 @@ class Engine:
                     "question_id": meta.question, "minutes": meta.minutes, "turns": []}
                 for _ in self._run(initial):
                     pass
-            else:
+            elif snapshot.values.get("done"):
                 return
+            else:
+                # Killed after a step's writes were saved but before the checkpoint that follows them: nothing is
+                # next and nothing waits, yet the round is not over. Going on from the checkpoint applies them.
+                for _ in self._run(None):
+                    pass
+                if self.graph.get_state(self.config).config == snapshot.config:
+                    raise RuntimeError(f"session {self.session.meta.id}: the interview graph cannot go on")
 
     def submit(self, answer: Answer) -> Iterator[str]:
         from langgraph.types import Command
