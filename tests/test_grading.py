@@ -42,6 +42,19 @@ def test_a_paraphrase_without_the_cue_words_is_detected(catalog: Catalog, embedd
     assert signal in _detector(catalog, embedder).detect(transcript).shown()
 
 
+def test_one_sentence_quoted_for_every_signal_whose_words_it_uses(catalog: Catalog, embedder: Embedder) -> None:
+    """An estimate that names average and peak shows the estimate and peak versus average, and both are quoted
+    (a sentence is not only evidence of the signal it is closest to)."""
+    transcript = parse_plain(
+        "Interviewer: Design a URL shortener.\n"
+        "Candidate: So 120 million a month is about 46 writes per second and 4,600 redirects per second on average, "
+        "maybe 20,000 at peak.\n")
+    detection = _detector(catalog, embedder).detect(transcript)
+    for signal in ("sd-capacity-estimate", "sd-peak-vs-average"):
+        assert detection.results[signal].shown and detection.results[signal].quotes, signal
+    assert not detection.results["sd-caching"].quotes
+
+
 def test_small_talk_shows_no_signal(catalog: Catalog, embedder: Embedder) -> None:
     transcript = parse_plain("Interviewer: How are you today?\nCandidate: Good thanks, the weather is lovely "
                              "and I had a nice coffee on the way over here this morning.\n")

@@ -1,7 +1,7 @@
 """Thought-process signals read from the conversation's shape (no model needed)."""
 
 from interviewer.feedback.evidence import candidate_units
-from interviewer.feedback.structure import plan_first, takes_hints, think_aloud
+from interviewer.feedback.structure import clarify_first, plan_first, takes_hints, think_aloud
 from interviewer.transcripts import parse_plain
 
 
@@ -53,3 +53,13 @@ def test_a_plan_counts_in_the_opening_answers_only() -> None:
     assert plan_first(_units(opening))
     late = _interview(["I'd use a queue for the writes."] * 6 + [plan])
     assert plan_first(_units(late)) == []
+
+
+def test_a_clarifying_question_inside_an_answer_is_the_evidence_and_a_greeting_is_not() -> None:
+    units = _units("Interviewer: Hi, how are you? Design a URL shortener.\n"
+                   "Candidate: Good, how are you?\n"
+                   "Interviewer: Great, thanks.\n"
+                   "Candidate: Let me start with scale. How many new links per month do we expect? I'd guess a lot.\n")
+    found = clarify_first(units)
+    assert [unit.text for unit in found] == ["How many new links per month do we expect?"]
+    assert found[0].turn_id == 4

@@ -230,8 +230,11 @@ class SignalDetector:
                 result.shown = True
                 result.support = support
                 result.hint_only = all(unit.after_hint for unit, _ in support)
+                # A sentence is quoted for the signal it is most about, or for one whose own words it uses
+                # ("4,600 a second on average, 20,000 at peak" shows the estimate and peak versus average).
                 result.quotes = [(units[row], float(column_scores[row])) for row in rows
-                                 if similarities[row, column] >= sentence_best[row] - policy.quote_margin]
+                                 if similarities[row, column] >= sentence_best[row] - policy.quote_margin
+                                 or cues[row, column] > 0]
             occasion = OCCASIONS.get(signal_id)
             result.occasion = occasion(units) if occasion else True
             structural = STRUCTURAL.get(signal_id)

@@ -330,7 +330,8 @@ def _observation(signal: Signal, result: SignalResult, dimension: str, attempt: 
     is read from the conversation's shape, not from one sentence: its claim is a judgment with an example."""
     bar = "strategy" if signal.bar == "strategy" else "execution"
     unit = result.quotes[attempt][0]
-    said = f": the candidate said {reported(unit.text)}"
+    verb = "asked" if unit.text.rstrip().endswith("?") else "said"
+    said = f": the candidate {verb} {reported(unit.text)}"
     if result.hint_only:
         text, polarity = f"{signal.name} ({bar} bar), but only after a hint{said}", "improvement"
     else:

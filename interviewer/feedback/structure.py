@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from interviewer.feedback.evidence import Unit
 
@@ -23,7 +24,8 @@ THINK_ALOUD_MIN_ANSWERS = 5
 HINT_ADAPTATION_SENTENCES = 2
 """Taking a hint: after acknowledging it, the answer goes on for at least this many sentences."""
 
-_QUESTION = re.compile(r"\?\s*$")
+_QUESTION = re.compile(r"\?(\s|$)")
+"""A question anywhere in the unit ("Let me start with scale. How many links a month? I'd guess a lot.")."""
 _PLAN = re.compile(
     r"\b(first(ly)?\b.{0,80}\b(then|next|after that)|i'?ll (start|begin) (with|by)|let me (outline|structure|lay out)|"
     r"here'?s (my|the) plan|my plan is|\bplan:|here'?s how i'?ll|how i'?ll (go|approach|structure)|i'?ll propose|"
@@ -55,7 +57,22 @@ _GREETING = re.compile(r"\bhow (are|were) you\b|\bhow'?s it going\b|\bhow about 
 
 
 def clarify_first(units: list[Unit]) -> list[Unit]:
-    return [u for u in _opening(units, CLARIFY_TURNS) if _QUESTION.search(u.text) and not _GREETING.search(u.text)]
+    """The questions of the candidate's first answers (the question itself is the evidence, not the sentence
+    joined to it)."""
+    return [_question_of(u) for u in _opening(units, CLARIFY_TURNS)
+            if _QUESTION.search(u.text) and not _GREETING.search(u.text)]
+
+
+_QUESTION_SENTENCE = re.compile(r"[^.!?]*\?")
+
+
+def _question_of(unit: Unit) -> Unit:
+    match = _QUESTION_SENTENCE.search(unit.text)
+    if match is None:
+        return unit
+    text = match.group(0)
+    start = match.start() + len(text) - len(text.lstrip())
+    return replace(unit, start=unit.start + start, end=unit.start + match.end(), text=text.strip())
 
 
 def plan_first(units: list[Unit]) -> list[Unit]:
