@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 # Team mode's engines, its OS sandbox and the browser the tests drive, from Debian (root only; without them those
 # tests skip with one line saying what to install): PostgreSQL, Chromium, bubblewrap.
 if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then apt-get update -qq; fi
-if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql chromium bubblewrap util-linux > /dev/null; fi
+if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -qq postgresql chromium bubblewrap util-linux > /dev/null; fi
 python3 -m venv .venv
 .venv/bin/pip install -qq --require-hashes --no-deps -r requirements.lock
 .venv/bin/pip install -qq --no-deps --no-build-isolation -e .

@@ -49,3 +49,24 @@ def test_each_question_gets_its_best_answer_once_and_the_rest_are_reported() -> 
                           about_us=[False, False, False, False, True])
     assert reply.answers == ["200 million users."]
     assert reply.unanswered == ["which language"] and reply.not_mine == ["how big is the team"]
+
+
+def test_a_question_mark_in_pasted_code_or_a_quoted_literal_is_not_a_question() -> None:
+    from interviewer.graph.reading import spoken
+
+    answer = ('The empty string works now. "?!" raises IndexError too.\n'
+              "```python\ndef is_palindrome(s):\n    return s == s[::-1]  # why not?\n```\n"
+              "if not s:\n    return True\nShould I also handle None?")
+    assert texts(spoken(answer)) == ["Should I also handle None"]
+
+
+def test_questions_about_the_job_mid_round_get_the_personas_answers(embedder) -> None:  # type: ignore[no-untyped-def]
+    from interviewer.catalog import load_persona
+    from interviewer.graph.reading import reply_to
+    from interviewer.types import Round
+
+    persona = load_persona(Round.SYSTEM_DESIGN)
+    asked = questions_in("What does success look like in the first six months? Why did you join?")
+    reply = reply_to(embedder, asked, {"scale": "120 million new links a month"}, persona.answers, [], wrap_up=False)
+    assert len(reply.answers) == 2 and not reply.unanswered
+    assert all(answer in {a.answer for a in persona.answers} for answer in reply.answers)

@@ -156,10 +156,11 @@ def analyze(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[s
     if tests is not None or diagram_in(last["text"]) is not None:
         analysis = Analysis("answer", text)  # pasted code or a diagram is an answer, however short its prose
     company = scene.persona.companies[scene.company].answers if scene.company else []
-    reply = reading.reply_to(embedder, questions_in(text), scene.question.facts, scene.persona.answers, company,
+    words = reading.spoken(text)
+    reply = reading.reply_to(embedder, questions_in(words), scene.question.facts, scene.persona.answers, company,
                              wrap_up=bool(state.get("closing_asked")), background=_background(scene))
     components = scene.library.component_names() if scene.library else []
-    hooks = hooks_in(text, components, frozenset(state.get("hooked", [])))
+    hooks = hooks_in(words, components, frozenset(state.get("hooked", [])))
     return {"shown": shown, "touched": sorted(set(state.get("touched", [])) | set(touched)),
             "last": {**last, "kind": analysis.kind, "topic": topic, "tests": tests,
                      "showed": sorted(detection.shown()), "recent": touched, "facts": reply.answers,

@@ -17,6 +17,7 @@ from interviewer.feedback.injection import REMOVED, find_injections, without_inj
 from interviewer.moves import Candidate, RoundMoves, fixed_texts
 from interviewer.planner import pick_quote
 from interviewer.rag.embeddings import Embedder
+from interviewer.sandbox import without_code
 from interviewer.types import Question, Transcript, Turn
 from interviewer.words import stems
 
@@ -47,7 +48,9 @@ HINT_SIMILARITY = 0.3
 _ABOUT_US = re.compile(
     r"\b(your (team|company|org|organi[sz]ation|group|work|stack|day|role|manager|job)|you (work|like|enjoy|do)|"
     r"the role|this role|the position|culture|on-?call|promotions?|joining|work(ing)? here|here at|at your|"
-    r"day-to-day|first (project|months?|weeks?|year)|recruiter|remote|office|hiring|growth|career)\b", re.IGNORECASE)
+    r"day-to-day|first (\w+ )?(project|months?|weeks?|days?|year)|recruiter|remote|office|hiring|growth|career|"
+    r"you join(ed)?|success look|look for in|expect(ed)? (from|of) me|keeps? you up|next steps|interview process)\b",
+    re.IGNORECASE)
 """Words of a question about the team, the role or the company (not about the problem). Mid-round, only such a
 question gets the persona's answers."""
 _COMMON = frozenset("""about after again also and any are around because been before being both but can could
@@ -74,6 +77,18 @@ def for_planning(answer: str, embedder: Embedder) -> str:
     transcript = Transcript(turns=[Turn(id=1, speaker="Candidate", role="candidate", text=answer)])
     cleaned = without_injections(transcript, find_injections(transcript, embedder)).turns[0].text
     return " ".join(cleaned.replace(REMOVED, " ").split()) if cleaned != answer else answer
+
+
+_CODE_LINE = re.compile(r"^\s*(def |class |import |from \S+ import |return\b|raise\b|assert\b|@|#|\S+ = )|[:;{}]\s*$")
+_LITERAL = re.compile(r"(\"|')[^\s\"']{1,30}\1")
+"""A short quoted literal ("?!", '0P'): a value the candidate mentions, never a question or a topic."""
+
+
+def spoken(answer: str) -> str:
+    """What the candidate said in words: pasted code (fenced, or lines that read as code) and quoted literals
+    left out, so a "?" in a test string is not a question and `isinstance(body, dict)` is not a topic."""
+    lines = [line for line in without_code(answer).splitlines() if not _CODE_LINE.search(line)]
+    return _LITERAL.sub("that", "\n".join(lines))
 
 
 def answer_sentences(answer: str) -> list[str]:
