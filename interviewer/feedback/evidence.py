@@ -122,7 +122,7 @@ def verify_claim(transcript: Transcript, claim: Claim) -> bool:
 REPORTED_WORDS = 25
 _SENTENCE_OPENERS = set("""so then okay ok well and but if for the a an it its this that these those there when
 while we our yes no yeah first next after before once since because also now right sure each every most some all
-to in on at with what which how why where one two""".split())
+to in on at with what which how why where one two is are do does did can could would should will has have""".split())
 _FIRST_PERSON = [(re.compile(rf"\b{first}\b"), third) for first, third in [
     ("I'd", "they'd"), ("I'll", "they'll"), ("I'm", "they're"), ("I've", "they've"), ("I was", "they were"),
     ("I am", "they are"), ("I", "they"), ("myself", "themselves"), ("my", "their"), ("My", "Their"), ("me", "them"),
