@@ -63,3 +63,13 @@ def test_a_clarifying_question_inside_an_answer_is_the_evidence_and_a_greeting_i
     found = clarify_first(units)
     assert [unit.text for unit in found] == ["How many new links per month do we expect?"]
     assert found[0].turn_id == 4
+
+
+def test_a_short_round_gives_no_occasion_to_judge_thinking_aloud() -> None:
+    from interviewer.feedback.structure import NEEDS_OCCASION, OCCASIONS
+
+    short = _units("Interviewer: Design a URL shortener.\n"
+                   "Candidate: I'd use a key-value store. It fits because lookups are by key.\n"
+                   "Interviewer: And caching?\n"
+                   "Candidate: A cache in front. Most reads hit a few hot links, so that saves the store.\n")
+    assert "think-aloud" in NEEDS_OCCASION and not OCCASIONS["think-aloud"](short)

@@ -132,16 +132,19 @@ STRUCTURAL: dict[str, Callable[[list[Unit]], list[Unit]]] = {
 OCCASIONS: dict[str, Callable[[list[Unit]], bool]] = {
     "takes-hints": lambda units: any(unit.after_hint for unit in units),
     "self-corrects": lambda units: bool(self_corrects(units)),
+    "think-aloud": lambda units: sum(1 for answer in _answers(units) if len(answer) >= 2) >= THINK_ALOUD_MIN_ANSWERS,
 }
-"""Signals that only an occasion can show: without one, not showing them says nothing about the candidate. A
+"""Signals that only an occasion can show: without one, not showing them says nothing about the candidate (a
+round of three answers says little about a habit of thinking aloud). A
 candidate who made no mistake had nothing to correct, and a transcript does not show mistakes nobody caught, so
 correcting oneself counts when it happens and is never held against anyone. A hint the candidate asked for
 (/hint) is an occasion to take one; pushback in a transcript from elsewhere cannot
 be told apart from any other question, so there a hint taken up counts and none missed is held against anyone."""
 
-NEEDS_OCCASION = frozenset({"takes-hints", "self-corrects"})
-"""Signals that only show when the conversation offers the chance (a hint to take, an error to correct): not
-seeing them is never claimed as an absence."""
+NEEDS_OCCASION = frozenset({"takes-hints", "self-corrects", "think-aloud"})
+"""Signals that only show when the conversation offers the chance (a hint to take, an error to correct, enough
+answers to tell a habit of reasoning aloud): not seeing them is never claimed as an absence ("never explained
+the reasoning" would be false of a candidate who gave reasons in fewer answers than the share asks)."""
 
 HINT_IS_THE_SIGNAL = frozenset({"takes-hints"})
 """Signals whose evidence follows a hint by definition, so it is never discounted as shown only after one."""
