@@ -70,3 +70,17 @@ def test_questions_about_the_job_mid_round_get_the_personas_answers(embedder) ->
     reply = reply_to(embedder, asked, {"scale": "120 million new links a month"}, persona.answers, [], wrap_up=False)
     assert len(reply.answers) == 2 and not reply.unanswered
     assert all(answer in {a.answer for a in persona.answers} for answer in reply.answers)
+
+
+def test_a_question_about_the_job_that_shares_a_word_with_a_fact_gets_the_personas_answer(  # type: ignore[no-untyped-def]
+        embedder) -> None:
+    from interviewer.catalog import load_persona
+    from interviewer.graph.reading import reply_to
+    from interviewer.types import Round
+
+    persona = load_persona(Round.SYSTEM_DESIGN)
+    facts = {"team": "Four backend engineers and one quarter to the first launch."}
+    reply = reply_to(embedder, questions_in("What would my first project on the team be?"), facts, persona.answers, [],
+                     wrap_up=False)
+    assert reply.answers and reply.answers[0] != facts["team"]
+    assert reply.answers[0] in {a.answer for a in persona.answers}

@@ -148,19 +148,23 @@ def reply_to(embedder: Embedder, questions: Sequence[AskedQuestion], facts: dict
     raw = similarity(embedder, texts, [ask for item in known for ask in item.asks])
     margins = np.empty((len(questions), len(known)), dtype=np.float32)
     closeness = np.empty((len(questions), len(known)), dtype=np.float32)
+    asks_about_us = [bool(_ABOUT_US.search(text)) for text in texts]
     column = 0
     for index, item in enumerate(known):
         width = len(item.asks)
         closeness[:, index] = raw[:, column:column + width].max(axis=1)
         best = closeness[:, index] + item.bonus - item.needs
         for row, text in enumerate(texts):
+            if asks_about_us[row] and not item.about_us:
+                best[row] -= item.bonus  # "my first project on the team" is about the job: no word pulls it to a fact
+                continue
             if any(word in text.lower() for word in item.key_words):
                 best[row] += KEYWORD_BONUS
             if not item.about_us:
                 shared = (_own_words(text) & _own_words(item.answer)) - ground
                 best[row] += SHARED_WORD_BONUS * min(len(shared), 2)
         if item.about_us and not wrap_up:
-            best = np.where([bool(_ABOUT_US.search(text)) for text in texts], best, -1.0)
+            best = np.where(asks_about_us, best, -1.0)
         margins[:, index] = best
         column += width
     ours = np.array([item.about_us for item in known])
