@@ -25,8 +25,9 @@ _SUB_QUESTION = re.compile(rf"(?:,|;)\s*(?:and|or|also|plus)\s+(?={_QUESTION_WOR
 ", do we ..." continues the same question)."""
 _CONDITION = re.compile(r"^\W*(and\s+|so\s+)?(when|if|since|because|given|assuming|once|after|before)\b[^,]*$",
                         re.IGNORECASE)
-_LEAD_IN = re.compile(r"^[^:?]{0,80}\b(questions?|ask|clarify|check|confirm|wondering|curious)\b[^:?]*:\s*",
-                      re.IGNORECASE)
+_LEAD_IN = re.compile(r"^[^:?]{0,80}\b(questions?|ask|clarify|check|confirm|wondering|curious)\b[^:?]*:\s*|"
+                      r"^(?:[^\s:?,]+\s+){2,8}[^\s:?,]+:\s*", re.IGNORECASE)
+"""What comes before the question itself: "A few questions first:", "Before I design anything:"."""
 _SELF_ANSWER = re.compile(
     r"^\W*(it'?s|it is|that'?s|that is|they'?re|about|around|roughly|probably|maybe|likely|i'?d say|the\b|a\b|an\b|"
     r"answer:|yes\b|no\b|not\b|because|first,|easy|simple|\d|i'?ll|i'?d|i will|i would|i'?m going|we'?ll|we'?d|"

@@ -17,6 +17,9 @@ def test_every_question_in_an_answer_is_found_and_split() -> None:
     middle = ("Let me start with the API. Roughly how many teams will call it? Then the pipeline: a queue per "
               "priority and workers per channel.")
     assert texts(middle) == ["Roughly how many teams will call it"]
+    lead_in = "Before I design anything: roughly how many new links a month, and how many redirects per link?"
+    assert texts(lead_in) == ["roughly how many new links a month", "how many redirects per link"]
+    assert texts("Redis: is it the right store here?") == ["Redis: is it the right store here"]
     assert texts("Is it one-to-one chat only? Or groups too? And do we need read receipts?") == [
         "Is it one-to-one chat only", "Or groups too", "And do we need read receipts"]
 
