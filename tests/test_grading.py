@@ -55,6 +55,16 @@ def test_one_sentence_quoted_for_every_signal_whose_words_it_uses(catalog: Catal
     assert not detection.results["sd-caching"].quotes
 
 
+def test_a_sentence_of_two_clauses_shows_what_either_clause_says(catalog: Catalog, embedder: Embedder) -> None:
+    transcript = parse_plain(
+        "Interviewer: What happens when things fail?\n"
+        "Candidate: If the key-value store is down, redirects for cached links keep working and creation fails fast "
+        "with a clear error; I'd alert on redirect p99, error rate and cache hit rate, and page if p99 crosses "
+        "100 ms.\n")
+    detection = _detector(catalog, embedder).detect(transcript)
+    assert detection.results["sd-observability"].shown and detection.results["sd-observability"].quotes
+
+
 def test_small_talk_shows_no_signal(catalog: Catalog, embedder: Embedder) -> None:
     transcript = parse_plain("Interviewer: How are you today?\nCandidate: Good thanks, the weather is lovely "
                              "and I had a nice coffee on the way over here this morning.\n")

@@ -3,6 +3,7 @@ plus its cue phrases, over the candidate's own sentences. The planner and the gr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -171,6 +172,18 @@ class SignalDetector:
             out[:, index] = top.mean(axis=1)
         return out
 
+    def sentence_similarities(self, texts: list[str]) -> NDArray[np.float32]:
+        """`similarities`, where a sentence of two independent clauses ("If the store is down, cached links keep
+        working; I'd alert on p99 and page on errors") scores as its closest clause: each clause is one idea, and
+        the whole sentence's meaning is diluted between them."""
+        whole = self.similarities(texts)
+        clauses = [(row, clause) for row, text in enumerate(texts) for clause in _clauses(text)]
+        if clauses:
+            parts = self.similarities([clause for _, clause in clauses])
+            for (row, _), scores in zip(clauses, parts, strict=True):
+                whole[row] = np.maximum(whole[row], scores)
+        return whole
+
     def _clear_winners(self, similarities: NDArray[np.float32]) -> NDArray[np.int64]:
         """Per sentence, the signal it matches clearly best (top_floor, top_margin), or -1. A thought-process
         signal is never won this way: it is about how the conversation went, which one sentence's closeness
@@ -205,7 +218,7 @@ class SignalDetector:
         policy = self.policy
         units = candidate_units(transcript, excluded)
         texts = [unit.text for unit in units]
-        similarities = self.similarities(texts)
+        similarities = self.sentence_similarities(texts)
         cues = self._cue_matrix(texts)
         scores = similarities + cues
         clear_winner = self._clear_winners(similarities)
@@ -253,3 +266,15 @@ class SignalDetector:
             for column, signal_id in enumerate(self.signal_ids)
         }
         return Detection(units=units, results=results, touched=touched)
+
+
+_CLAUSE_BREAK = re.compile(r";\s+|\s+(?:—|–|--)\s+")
+CLAUSE_WORDS = 5
+"""A clause shorter than this many words is not scored on its own (it leans on the rest of the sentence)."""
+
+
+def _clauses(text: str) -> list[str]:
+    """The independent clauses of a sentence joined by a semicolon or a dash, when there are two or more."""
+    parts = [part.strip() for part in _CLAUSE_BREAK.split(text)]
+    parts = [part for part in parts if len(part.split()) >= CLAUSE_WORDS]
+    return parts if len(parts) >= 2 else []
