@@ -419,3 +419,16 @@ def test_static_vectors_put_paraphrases_closer_than_unrelated_text(encoder: Stat
                              "the meeting ended early on Friday"])
     assert vectors.shape == (3, 384)
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2]) + 0.2
+
+
+def test_a_rubric_label_is_not_read_as_words_the_candidate_said(transcript: Transcript,
+                                                               backend: OfflineEntailment) -> None:
+    """Our feedback names the behaviour first ("Observability and SLOs (execution bar): ..."): its technologies
+    are the rubric's, so only the reported words are held to the candidate's."""
+    labelled = check_one(transcript, backend, 'Caching with Kafka and SLOs (execution bar): the candidate said they '
+                                              'would put Redis in front of Postgres ("I would put Redis in front of '
+                                              'Postgres as a read-through cache", turn 4).')
+    assert not any("technology not said" in reason for reason in labelled.reasons), labelled.reasons
+    reported = check_one(transcript, backend, 'The candidate said they would put Kafka in front of Postgres ("I would '
+                                              'put Redis in front of Postgres as a read-through cache", turn 4).')
+    assert any("technology not said: Kafka" in reason for reason in reported.reasons), reported.reasons

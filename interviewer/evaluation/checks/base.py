@@ -4,6 +4,7 @@ speakers' sentences and their vectors (`Context`), and a `Verdict` (pass or fail
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -135,6 +136,10 @@ class Context:
             return None
 
 
+RUBRIC_LABEL = re.compile(r"^[^:()]{1,80} \((?:execution|strategy) bar\)(?:, but only after a hint)?:\s*")
+"""How our feedback's claims about a rubric behaviour begin (grading._observation)."""
+
+
 @dataclass
 class Located:
     """A claim with its quotes found in the transcript: what the checks after the quote check read."""
@@ -158,9 +163,14 @@ class Located:
 
     @property
     def words(self) -> str:
-        """The claim without quotes given to the other speaker and without turn references."""
+        """The claim without quotes given to the other speaker, without turn references, and without the rubric
+        label our feedback puts first ("Observability and SLOs (execution bar): the candidate said ..."): the
+        label names the behaviour credited, not words the candidate said (its "SLOs" is no technology claimed)."""
         claim = self.claim
         spans = [(q.start, q.end) for q in find_quotes(claim.text) if q.by_interviewer and claim.speaker == "candidate"]
+        label = RUBRIC_LABEL.match(claim.text)
+        if label:
+            spans.append((0, label.end()))
         return without_references(blank_spans(claim.text, spans))
 
     def units(self, context: Context) -> list[Unit]:
