@@ -163,15 +163,19 @@ class Located:
 
     @property
     def words(self) -> str:
-        """The claim without quotes given to the other speaker, without turn references, and without the rubric
-        label our feedback puts first ("Observability and SLOs (execution bar): the candidate said ..."): the
-        label names the behaviour credited, not words the candidate said (its "SLOs" is no technology claimed)."""
+        """The claim without quotes given to the other speaker and without turn references."""
         claim = self.claim
         spans = [(q.start, q.end) for q in find_quotes(claim.text) if q.by_interviewer and claim.speaker == "candidate"]
-        label = RUBRIC_LABEL.match(claim.text)
-        if label:
-            spans.append((0, label.end()))
         return without_references(blank_spans(claim.text, spans))
+
+    @property
+    def reported_words(self) -> str:
+        """`words` without the rubric label our feedback puts first ("Observability and SLOs (execution bar): the
+        candidate said ..."): the label names the behaviour credited, so its technologies ("SLOs") are no claim
+        about what the candidate named. (Its scope words still count: "Phased roadmap" on a sentence with no
+        phases is a claim the sentence must bear out.)"""
+        label = RUBRIC_LABEL.match(self.claim.text)
+        return self.words[label.end():] if label else self.words
 
     def units(self, context: Context) -> list[Unit]:
         """The speaker's sentences the claim is held to: the cited turns' when it cites any, else all."""

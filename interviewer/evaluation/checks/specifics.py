@@ -25,7 +25,7 @@ def numbers_said(located: Located, context: Context) -> Verdict:
 
 def technologies_said(located: Located, context: Context) -> Verdict:
     words = _spoken(located, context)
-    missing = [name for name in technologies_in(located.words) if not technology_said(name, words)]
+    missing = [name for name in technologies_in(located.reported_words) if not technology_said(name, words)]
     return Verdict("technologies", tuple(f"technology not said: {name}" for name in missing))
 
 
