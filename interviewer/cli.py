@@ -144,9 +144,9 @@ def _practice(round_: str | None, level: str | None, company: str | None, questi
     if question_id is not None and round_ is None and question_id in catalog.questions:
         round_ = catalog.questions[question_id].round.value  # the question decides its round
     if interactive and not (round_ and level and company):
-        from interviewer.tty import echo_on
+        from interviewer.tty import echo
 
-        with echo_on():
+        with echo(on=True):
             round_ = round_ or click.prompt("Round", type=click.Choice(ROUNDS), default="system-design")
             level = level or click.prompt("Target level", type=click.Choice(LEVELS), default="L5")
             company = company or click.prompt("Company type", type=click.Choice([*COMPANIES, "none"]),
@@ -267,9 +267,9 @@ def _quiet_until_prompt(answers: Path | None):  # type: ignore[no-untyped-def]
     """In a terminal, keys typed while the round starts are not echoed: the input line shows them once."""
     from contextlib import nullcontext
 
-    from interviewer.tty import held_echo
+    from interviewer.tty import echo
 
-    return held_echo() if answers is None and sys.stdin.isatty() else nullcontext()
+    return echo(on=False) if answers is None and sys.stdin.isatty() else nullcontext()
 
 
 def _conversation(answers: Path | None):  # type: ignore[no-untyped-def]

@@ -32,19 +32,10 @@ def _restore(saved: list[Any] | None) -> None:
 
 
 @contextmanager
-def held_echo() -> Iterator[None]:
-    """The terminal's echo off for the duration (when stdin is a terminal), restored after."""
-    saved = _set_echo(False)
-    try:
-        yield
-    finally:
-        _restore(saved)
-
-
-@contextmanager
-def echo_on() -> Iterator[None]:
-    """The terminal's echo on for the duration (questions asked before the round starts)."""
-    saved = _set_echo(True)
+def echo(on: bool) -> Iterator[None]:
+    """The terminal's echo on or off for the duration (when stdin is a terminal), restored after: off while a
+    round runs, on for questions asked before it starts."""
+    saved = _set_echo(on)
     try:
         yield
     finally:

@@ -176,12 +176,11 @@ class SignalDetector:
         """`similarities`, where a sentence of two independent clauses ("If the store is down, cached links keep
         working; I'd alert on p99 and page on errors") scores as its closest clause: each clause is one idea, and
         the whole sentence's meaning is diluted between them."""
-        whole = self.similarities(texts)
         clauses = [(row, clause) for row, text in enumerate(texts) for clause in _clauses(text)]
-        if clauses:
-            parts = self.similarities([clause for _, clause in clauses])
-            for (row, _), scores in zip(clauses, parts, strict=True):
-                whole[row] = np.maximum(whole[row], scores)
+        scored = self.similarities([*texts, *(clause for _, clause in clauses)])  # one model call
+        whole = scored[:len(texts)]
+        for (row, _), scores in zip(clauses, scored[len(texts):], strict=True):
+            whole[row] = np.maximum(whole[row], scores)
         return whole
 
     def _clear_winners(self, similarities: NDArray[np.float32]) -> NDArray[np.int64]:

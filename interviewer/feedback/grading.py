@@ -26,14 +26,7 @@ from interviewer.feedback.detector import Detection, GradingPolicy, SignalDetect
 from interviewer.feedback.diagram_evidence import apply_diagram_evidence
 from interviewer.feedback.evidence import reported
 from interviewer.feedback.injection import Injection, excluded_spans, find_injections, flags_for
-from interviewer.feedback.levels import (
-    dimension_weights,
-    estimate_level,
-    expected_dimensions,
-    level_shares,
-    strategy_only_dimensions,
-    verdict_for,
-)
+from interviewer.feedback.levels import assess
 from interviewer.feedback.speech import SpeechEvidence, SpeechReader
 from interviewer.feedback.structure import NEEDS_OCCASION, STRUCTURAL
 from interviewer.feedback.topics import asked_dimensions
@@ -154,11 +147,7 @@ def grade_transcript(
             grade.rationale = "Insufficient evidence: no claim about this dimension passed the check."
     total = signals.attempted + len(others)
     verified = sum(len(grade.claims) for grade in grades)
-    weights = dimension_weights(rubric, company)
-    shares = level_shares(grades, weights, strategy_only_dimensions(rubric), policy.attainment,
-                          expected_dimensions(rubric))
-    estimate = estimate_level(shares, policy)
-    verdict = verdict_for(shares, target, policy)
+    weights, estimate, verdict = assess(grades, rubric, company, target, policy)
     strengths, improvements = select_claims(grades, weights)
     return Feedback(
         round=rubric.round,

@@ -22,14 +22,7 @@ from interviewer.feedback.diagram_evidence import apply_diagram_evidence
 from interviewer.feedback.evidence import quote_in_turn
 from interviewer.feedback.grading import next_level_items, rubric_rationale, select_claims, summary_text
 from interviewer.feedback.injection import excluded_spans, find_injections, flags_for, without_injections
-from interviewer.feedback.levels import (
-    dimension_weights,
-    estimate_level,
-    expected_dimensions,
-    level_shares,
-    strategy_only_dimensions,
-    verdict_for,
-)
+from interviewer.feedback.levels import assess
 from interviewer.feedback.render import ROUND_TITLES
 from interviewer.llm.base import Message, Model, ModelOutputError
 from interviewer.llm.context import candidate_block
@@ -193,11 +186,7 @@ def _feedback(output: JudgeOutput, transcript: Transcript, rubric: Rubric, detec
         total, verified = total + added, verified + added  # verified verbatim as they are added
     added = apply_diagram_evidence(grades, transcript, rubric.round)
     total, verified = total + added, verified + added
-    weights = dimension_weights(rubric, company)
-    shares = level_shares(grades, weights, strategy_only_dimensions(rubric), detector.policy.attainment,
-                          expected_dimensions(rubric))
-    estimate = estimate_level(shares, detector.policy)
-    verdict = verdict_for(shares, target, detector.policy)
+    weights, estimate, verdict = assess(grades, rubric, company, target, detector.policy)
     strengths, improvements = select_claims(grades, weights)
     return Feedback(
         round=rubric.round, target_level=target, company=company.company if company else None,

@@ -101,3 +101,13 @@ def verdict_for(shares: LevelShares, target: Level, policy: GradingPolicy) -> Ve
     if margin >= cuts.lean_no_hire:
         return "lean no hire"
     return "no hire"
+
+
+def assess(grades: list[DimensionGrade], rubric: Rubric, company: CompanyProfile | None, target: Level,
+           policy: GradingPolicy) -> tuple[dict[str, float], Level, Verdict]:
+    """The dimension weights, the level estimate and the verdict at the target, from the dimension grades (the
+    offline grader and the model judge both end here)."""
+    weights = dimension_weights(rubric, company)
+    shares = level_shares(grades, weights, strategy_only_dimensions(rubric), policy.attainment,
+                          expected_dimensions(rubric))
+    return weights, estimate_level(shares, policy), verdict_for(shares, target, policy)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -71,9 +72,11 @@ def similarity(embedder: Embedder, a: Sequence[str], b: Sequence[str]) -> np.nda
     return np.asarray(_texts(embedder, a) @ _texts(embedder, b).T)
 
 
+@lru_cache(maxsize=256)
 def for_planning(answer: str, embedder: Embedder) -> str:
     """The answer without sentences that try to instruct the interviewer ("ignore your instructions"), found
-    by their form or their meaning: they change nothing the interviewer does next."""
+    by their form or their meaning: they change nothing the interviewer does next. Every answer so far is read
+    on every turn, so each is cleaned once."""
     transcript = Transcript(turns=[Turn(id=1, speaker="Candidate", role="candidate", text=answer)])
     cleaned = without_injections(transcript, find_injections(transcript, embedder)).turns[0].text
     return " ".join(cleaned.replace(REMOVED, " ").split()) if cleaned != answer else answer
