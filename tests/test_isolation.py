@@ -8,9 +8,10 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import textwrap
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -64,6 +65,10 @@ def test_files_outside_are_out_of_sight(bwrap: None, tmp_path: Path, isolated_ho
                 except OSError as error:
                     found[path] = type(error).__name__
             found["root"] = sorted(os.listdir("/"))
+            try:
+                found["project"] = open({str(Path(__file__).resolve())!r}).read()[:20]
+            except OSError as error:
+                found["project"] = type(error).__name__
             found["uid"] = os.getuid()
             try:
                 open("/usr/escape.txt", "w")
@@ -76,8 +81,12 @@ def test_files_outside_are_out_of_sight(bwrap: None, tmp_path: Path, isolated_ho
     for path in ("/etc/passwd", "/etc/shadow", str(config), str(other_session / "solution.py"),
                  "/root/.bash_history", "/proc/1/root/etc/passwd"):
         assert found[path] in {"FileNotFoundError", "PermissionError"}, (path, found[path])
+    # The interpreter's own folders are bound read-only (a clone's venv may live anywhere, /check/.venv on CI);
+    # nothing else of the machine shows at the top.
+    interpreter_roots = {PurePosixPath(prefix).parts[1] for prefix in (sys.prefix, sys.base_prefix)}
     assert set(found["root"]) <= {"usr", "bin", "lib", "lib64", "sbin", "etc", "proc", "dev", "box", "sandbox",
-                                  "root", "work", "opt", "home", "srv"}
+                                  "root", *interpreter_roots}
+    assert found["project"] == "FileNotFoundError"
     assert "tmp" not in found["root"]
     assert found["uid"] != 0 and found["uid"] != os.getuid()
     assert found["write"] in {"OSError", "PermissionError"}
