@@ -405,6 +405,8 @@ Anna: Fine, and I will write the report by Friday.
     ("The group agreed that the battery must last a whole year.", ["speaker"]),
     ("We should launch the remote at twenty five euros.", ["reference"]),
     ("Anna will buy a new car next summer.", ["entailment"]),
+    ("Anna thought that we should launch the remote at twenty five euros.", ["reference"]),
+    ("Anna said we should launch the remote at twenty five euros.", []),
 ])
 def test_a_meeting_summary_is_held_to_who_said_what(backend: OfflineEntailment, summary: str,
                                                     failed: list[str]) -> None:
@@ -412,6 +414,28 @@ def test_a_meeting_summary_is_held_to_who_said_what(backend: OfflineEntailment, 
     assert [turn.speaker for turn in source(MEETING).turns] == ["Anna", "Ben", "Carl", "Anna"]
     assert report.total == 1
     assert [name for name in report.claims[0].failed if name in {"speaker", "reference", "entailment"}] == failed
+
+
+@pytest.mark.parametrize(("claim", "absence"), [
+    ("The candidate never sized the cache.", True),
+    ("They didn't quantify the write load.", True),
+    ("Gave no numbers for storage.", True),
+    ("Anna never mentioned the battery.", True),
+    ("Marshall can't go out tonight because he is low on money.", False),
+    ("Henry and Julia went to Lilly's but it's not the same place.", False),
+    ("It was not to use the scroll wheel.", False),
+])
+def test_an_absence_claim_is_about_what_the_speaker_left_out(claim: str, absence: bool) -> None:
+    """A negated fact about someone ("Marshall can't go out") is checked as a statement, not as an absence of
+    talk, which the dialogue about going out would contradict."""
+    assert (claims_from_feedback(claim)[0].kind == "absence") is absence
+
+
+def test_a_hyphenated_name_is_no_first_person(backend: OfflineEntailment) -> None:
+    chat = "Whitney: I'll take Hailey to I-max the day Aqua Man is released.\nHailey: Yay!\n"
+    report = check_feedback(source(chat), "Whitney will take Hailey to I-max on the day Aqua Man is released.",
+                            backend)
+    assert "reference" not in report.claims[0].failed
 
 
 def test_static_vectors_put_paraphrases_closer_than_unrelated_text(encoder: StaticEmbedder) -> None:

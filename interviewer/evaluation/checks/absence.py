@@ -47,6 +47,16 @@ _ABSENCE_PATTERNS = [
     re.compile(r"\b(?P<verb>overlooked|ignored|skipped|missed|omitted|neglected|left out|forgot)\s+(?P<topic>.+)",
                re.IGNORECASE),
 ]
+_SUBJECT_BOUND = (2, 4, 6)
+"""The patterns whose negation follows its subject directly ("the candidate never sized ...", "gave no numbers",
+"overlooked ..."): with a verb of doing, they are absence claims only about the speaker whose words are checked."""
+_SPEAKER_SUBJECT = re.compile(
+    r"^\W*(?:(?:however|also|but|and|so|then|overall|still|yet|again)\b,?\s*)*"
+    r"(?:(?:the\s+)?(?:candidate|interviewee|applicant)|they|he|she|you)?\s*"
+    r"(?:(?:has|have|had|was|were|is|are|did|does|do|ca|can|could|wo|will|would|should|must|might)\s*)?$",
+    re.IGNORECASE,
+)
+"""What may stand before such a negation: nothing, or the candidate ("They never", "The candidate didn't")."""
 _TOPIC_END = re.compile(
     r"\s+(?:before|after|when|while|until|despite|even though|although|because|since|during|though|unless|"
     r"at all|in (?:the|this|their|his|her) (?:interview|answer|discussion|session|design)|throughout)\b.*$"
@@ -73,10 +83,15 @@ def absence_topic(text: str) -> AbsenceTopic | None:
     core = without_references(text)
     if find_quotes(core):
         return None
-    for pattern in _ABSENCE_PATTERNS:
+    for index, pattern in enumerate(_ABSENCE_PATTERNS):
         match = pattern.search(core)
         if not match:
             continue
+        mention = bool(_MENTION_VERBS.match(match.group("verb")))
+        if not mention and match.group("verb").lower() in _stopwords():
+            continue  # "not to use", "not the same place": no verb of doing is negated
+        if index in _SUBJECT_BOUND and not mention and not _SPEAKER_SUBJECT.match(core[: match.start()]):
+            return None  # "Marshall can't go out tonight" states a fact about someone; it is no absence
         if _REPORTED.search(core[: match.start()]):
             return None  # "said they would not use Kafka" reports what was said; it is no absence
         topic = _TOPIC_END.sub("", match.group("topic")).strip(" ,")
@@ -85,8 +100,7 @@ def absence_topic(text: str) -> AbsenceTopic | None:
             previous, topic = topic, _LEADING.sub("", topic)
         if not content_words(topic):
             continue
-        verb = match.group("verb")
-        return AbsenceTopic(topic, verb, bool(_MENTION_VERBS.match(verb)))
+        return AbsenceTopic(topic, match.group("verb"), mention)
     return None
 
 
@@ -100,6 +114,11 @@ def subtopics(topic: str) -> list[str]:
     if len(items) <= 1:
         return [topic]
     return [topic, *(prefix + item for item in items)]
+
+
+@functools.cache
+def _stopwords() -> frozenset[str]:
+    return frozenset(word.lower() for word in lexicon().stopwords)
 
 
 @functools.cache

@@ -1,6 +1,7 @@
-"""A claim about what others said names who it is about: "we", "I", "our" outside quotes, not reported with a
-verb of saying ("the candidate said we would shard"), leave the reader to guess who (a summary that copies "we
-prosecute if we think ..." from a speaker's words has lost its subject)."""
+"""A claim about what others said names who it is about: "we", "I", "our" outside quotes leave the reader to
+guess who (a summary that copies "we prosecute if we think ..." from a speaker's words has lost its subject).
+Direct speech after a verb of saying is resolved ("the candidate said we would shard"); indirect speech is not
+("she thought that we were restricted": after "that" the words are the writer's, so "we" is the writer's)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from interviewer.evaluation.checks.base import Context, Located, Verdict
 from interviewer.evaluation.claim_text import stem, without_quotes
 from interviewer.evaluation.lexicon import lexicon
 
-_FIRST_PERSON = re.compile(r"\b(?:i|we|my|our|ours|us|me|myself|ourselves)\b(?:['’](?:m|re|ll|ve|d))?", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:i|we|my|our|ours|us|me|myself|ourselves)\b(?:['’](?:m|re|ll|ve|d))?(?![-‐][A-Za-z])",
+                           re.IGNORECASE)
+"""First-person words, not a letter of a hyphenated name ("I-max")."""
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
@@ -26,7 +29,8 @@ def person_resolved(located: Located, context: Context) -> Verdict:
     match = _FIRST_PERSON.search(text)
     if match is None:
         return Verdict("reference")
-    before = {stem(word) for word in _WORD.findall(text[: match.start()])}
-    if before & _saying():
+    before = [stem(word) for word in _WORD.findall(text[: match.start()])]
+    said = [index for index, word in enumerate(before) if word in _saying()]
+    if said and "that" not in before[said[-1] + 1:]:
         return Verdict("reference")
     return Verdict("reference", (f"unresolved \"{match.group()}\": the claim does not say who",))
