@@ -456,3 +456,13 @@ def test_a_rubric_label_is_not_read_as_words_the_candidate_said(transcript: Tran
     reported = check_one(transcript, backend, 'The candidate said they would put Kafka in front of Postgres ("I would '
                                               'put Redis in front of Postgres as a read-through cache", turn 4).')
     assert any("technology not said: Kafka" in reason for reason in reported.reasons), reported.reasons
+
+
+def test_a_speakers_role_name_is_no_rank_the_claim_gives(backend: OfflineEntailment) -> None:
+    meeting = ("Project Manager: We could put the clip on the back of the remote.\n"
+               "Marketing: Users would like that, it is cheap too.\n")
+    report = check_feedback(source(meeting), "The project manager suggested a clip on the back of the remote.",
+                            backend)
+    assert not {"scope", "authority"} & set(report.claims[0].failed)
+    report = check_feedback(source(meeting), "Marketing managed the whole product line.", backend)
+    assert "scope" in report.claims[0].failed

@@ -107,6 +107,7 @@ class Context:
     """Per speaker, the stems of every content word they said."""
     _vectors: dict[Role, NDArray[np.float32]] = field(init=False, default_factory=dict)
     _parts: dict[Role, list[Part]] = field(init=False, default_factory=dict)
+    _speakers: re.Pattern[str] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.units = {role: units_of(self.transcript, role) for role in ("candidate", "interviewer")}
@@ -128,6 +129,16 @@ class Context:
             self._parts[role] = [Part(unit.turn_id, part) for unit in self.units[role] for part in clauses(unit.text)
                                  if cached_words(part)]
         return self._parts[role]
+
+    def without_speakers(self, text: str) -> str:
+        """The text without the names of the transcript's speakers: in a meeting "project manager" or "the
+        marketing expert" names who spoke, not a rank or a technology the claim gives them."""
+        if self._speakers is None:
+            names = sorted({turn.speaker.strip() for turn in self.transcript.turns if turn.speaker.strip()},
+                           key=len, reverse=True)
+            self._speakers = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(name) for name in names)
+                                        + r")(?![\w-])", re.IGNORECASE) if names else None
+        return self._speakers.sub(" ", text) if self._speakers else text
 
     def role_of(self, turn_id: int) -> Role | None:
         try:

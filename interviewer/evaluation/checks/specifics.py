@@ -31,5 +31,5 @@ def technologies_said(located: Located, context: Context) -> Verdict:
 
 def scope_said(located: Located, context: Context) -> Verdict:
     said = set(scope_terms(_spoken(located, context)))
-    missing = [term for term in scope_terms(located.words) if term not in said]
+    missing = [term for term in scope_terms(context.without_speakers(located.words)) if term not in said]
     return Verdict("scope", tuple(f"scope or seniority not said: {term}" for term in missing))
