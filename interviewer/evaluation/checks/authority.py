@@ -33,7 +33,7 @@ def authority_pieces(located: Located, context: Context) -> list[str]:
     """The claim's clauses worth reading for authority: long enough, and with a word the speaker never said (a
     clause made of the speaker's own words, such as a reported quote, adds no rank they did not claim)."""
     said = context.words[located.claim.speaker] | _REPORTED_SPEECH
-    assertion = _LABEL_PREFIX.sub("", context.without_speakers(without_quotes(located.words)))
+    assertion = context.without_speakers(_LABEL_PREFIX.sub("", without_quotes(located.words)))
     least = thresholds().min_authority_words
     return [piece for piece in clauses(assertion)
             if len(words := cached_words(piece)) >= least and not words <= said]
