@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -11,6 +13,7 @@ from pathlib import Path
 import click
 
 from interviewer.errors import UserError
+from interviewer.threads import BACKGROUND_THREADS
 from interviewer.types import CompanyType, JobRole, Level, Round
 
 ROUNDS = [r.value for r in Round]
@@ -192,7 +195,8 @@ def _resume(session_id: str | None, answers: Path | None, model: str | None, bas
     if session.meta.status == "finished":
         raise UserError(f"session {session.meta.id} is finished; its feedback is in {session.location}")
     conversation = _conversation(answers)
-    language_model = _model(model or session.meta.model, base_url)
+    language_model = _model(model or session.meta.model, base_url,
+                            "as requested" if model else "the model the round began with")
     run = Practice(settings, load_catalog(settings.corpus), session, default_embedder(), language_model, store)
     conversation.info(f"Resuming session {session.meta.id}: {session.meta.round}, {session.meta.level}, "
                       f"question {session.meta.question}")
@@ -279,8 +283,14 @@ def _conversation(answers: Path | None):  # type: ignore[no-untyped-def]
     if answers is not None:
         try:
             text = answers.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise UserError(f"cannot read answers file {answers}: {error}") from None
+        except FileNotFoundError:
+            raise UserError(f"{answers}: no such file") from None
+        except IsADirectoryError:
+            raise UserError(f"{answers}: is a folder, not an answers file") from None
+        except OSError as error:
+            raise UserError(f"cannot read answers file {answers}: {error.strerror or error}") from None
+        except UnicodeDecodeError:
+            raise UserError(f"cannot read answers file {answers}: not UTF-8 text") from None
         return ScriptConversation(_some_answers(text, f"the answers file {answers}"))
     if not sys.stdin.isatty():
         return ScriptConversation(_some_answers(sys.stdin.read(), "standard input"))
@@ -315,9 +325,10 @@ def _finish(run, conversation) -> None:  # type: ignore[no-untyped-def]
     click.echo(f"Transcript and feedback saved in {run.session.location}")
 
 
-def _model(requested: str | None, base_url: str | None):  # type: ignore[no-untyped-def]
+def _model(requested: str | None, base_url: str | None,  # type: ignore[no-untyped-def]
+           why: str = "as requested"):
     """The model to use (None for offline), chosen from the option, the settings or the keys set; the choice
-    is shown on stderr."""
+    is shown on stderr, with `why` when it was asked for (by the option, or by the session resumed)."""
     from interviewer.config import get_settings
     from interviewer.llm.base import redact
     from interviewer.llm.factory import choose_model, get_model
@@ -327,7 +338,8 @@ def _model(requested: str | None, base_url: str | None):  # type: ignore[no-unty
     choice = choose_model(wanted, base_url or settings.base_url)
     chosen = get_model(choice, timeout=settings.timeout, max_retries=settings.max_retries)
     where = f" at {redact(choice.base_url)}" if choice.base_url and chosen is not None else ""
-    click.echo(f"interviewer: model {choice.name}{where} ({choice.reason})", err=True)
+    reason = why if choice.reason == "as requested" else choice.reason
+    click.echo(f"interviewer: model {choice.name}{where} ({reason})", err=True)
     return chosen
 
 
@@ -500,6 +512,28 @@ def _stderr_console():  # type: ignore[no-untyped-def]
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def run() -> None:
+    """The command's entry point: `main`, then an exit that does not wait for the interviewer still being
+    prepared. Left during the first minute of a new home, the model export runs in native code on a daemon
+    thread, and the interpreter's shutdown under it aborted the process ("terminate called without an active
+    exception", exit 134) after "Saved. Continue with ..." had been printed; everything is saved by then."""
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+    else:
+        code = 0
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    status = code if isinstance(code, int) else 0
+    if any(thread.is_alive() for thread in threading.enumerate() if thread.name in BACKGROUND_THREADS):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)
 
 
 def main(argv: list[str] | None = None) -> None:

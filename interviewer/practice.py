@@ -31,6 +31,7 @@ from interviewer.rag.index import MANIFEST, CorpusIndex, Snippet, corpus_index
 from interviewer.rag.onnx_model import int8_path
 from interviewer.session import SessionMeta
 from interviewer.session_store import Store, StoredSession, open_store
+from interviewer.threads import ENGINE_THREAD, INDEX_THREAD
 from interviewer.types import CompanyType, Feedback, Level, Question, Round, Transcript, Turn
 from interviewer.voice import Scene, opening_text
 
@@ -42,7 +43,6 @@ __all__ = ["Answer", "BackgroundIndex", "Conversation", "Engine", "Practice", "S
 SETUP_NOTICE = ("First run in this home: the interviewer is being prepared (about a minute). Start answering "
                 "whenever you like; it replies as soon as it's ready.")
 QUIT_WAIT_SECONDS = 5.0
-INDEX_THREAD = "index"
 
 
 # --- the scene ----------------------------------------------------------------------------------
@@ -314,7 +314,7 @@ class Practice:
             finally:
                 self._engine_ready.set()
 
-        threading.Thread(target=load, name="engine", daemon=True).start()
+        threading.Thread(target=load, name=ENGINE_THREAD, daemon=True).start()
 
     def close(self) -> None:
         """Stop background work and release the checkpoint database. A round left while the interviewer was
