@@ -132,7 +132,7 @@ def parse_plain(
     lines = text.splitlines()
     speakers = _speaker_names(lines)
     if not speakers:
-        raise UserError(f"{source}: no 'Speaker: text' turns found")
+        raise UserError(f"{source}: {_no_speakers(lines)}")
     raw_turns: list[tuple[str, list[str]]] = []
     for line in lines:
         match = _SPEAKER_LINE.match(line)
@@ -193,6 +193,17 @@ def _speaker_names(lines: list[str]) -> set[str]:
                 counts[name] += 1
     known = set(_INTERVIEWER_NAMES) | set(_CANDIDATE_NAMES)
     return {name for name, count in counts.items() if count >= 2 or name.split(" (")[0].lower() in known}
+
+
+def _no_speakers(lines: list[str]) -> str:
+    """Why no line opened a turn: none looks like `Speaker: text`, or each name speaks once (a one-turn file)."""
+    names = [name for line in lines if (match := _SPEAKER_LINE.match(line))
+             and _looks_like_name(name := _clean_name(match.group("name")))]
+    if not names:
+        return "no 'Speaker: text' turns found"
+    listed = ", ".join(dict.fromkeys(names))
+    return (f"each speaker ({listed}) says one line only; a transcript needs an interviewer and a candidate "
+            "taking turns (or speakers named Interviewer: and Candidate:)")
 
 
 def assign_roles(

@@ -115,7 +115,7 @@ def test_quit_then_resume_continues_where_it_stopped(home: Path, tmp_path: Path)
     [
         (["--round", "system-design", "--question", "nope"], "no question 'nope' for system-design"),
         (["--round", "system-design", "--minutes", "1"], "is not in the range 5<=x<=120"),
-        (["--round", "system-design", "--answers", "missing.txt"], "cannot read answers file missing.txt"),
+        (["--round", "system-design", "--answers", "missing.txt"], "missing.txt: no such file"),
     ],
 )
 def test_practice_user_errors(home: Path, args: list[str], message: str) -> None:

@@ -63,6 +63,7 @@ def test_timestamps_and_bold_names_are_read() -> None:
         (b"Interviewer: caf\xe9 au lait?\nCandidate: yes\n", "not valid UTF-8"),
         (b"Interviewer: hello?\nInterviewer: anyone?\n", "only one speaker"),
         (b"just some prose without speakers\n", "no 'Speaker: text' turns"),
+        (b"Dana: Design a cache.\n", r"each speaker \(Dana\) says one line only"),
         (b'{"turns": [{"id": 1}]}', "invalid transcript at turns.0.speaker"),
         (b'{"turns": [', "invalid JSON"),
         (b'{"schema_version": 9, "turns": []}', "schema version 9"),

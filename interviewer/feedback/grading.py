@@ -215,7 +215,7 @@ def _grade_dimension(
     reading = _quality_reading(dimension, evidence, model)
     if not _touched(dimension, rubric, detection, evidence, signals, shown, reading, policy):
         return DimensionGrade(dimension=dimension.id, name=dimension.name, score=None,
-                              rationale="Insufficient evidence: neither side discussed this dimension.",
+                              rationale="Insufficient evidence: the grader found no quote that shows this dimension.",
                               signals_missing=missing, claims=[])
     claims = [checked.printed[s] for s in shown if s in checked.printed]
     absences = [c for s in signals if not results[s.id].shown
