@@ -420,7 +420,7 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
     # probes of earlier phases it moved through quickly.
     opener = [kind for kind in prefix if kind != "acknowledge"]
     step = "time_up" if over else "transition"
-    covered = bool(_covered(ground, phases[phase].id, s.shown))
+    covered = _covered(ground, phases[phase].id, s.shown)
     if clock.main_left > 0:
         for later in range(phase + 1, wrap_up):
             pick = deepest_probe(ground, phases[later].id, s, ("fresh", "specific"))
@@ -500,11 +500,14 @@ def _wrap_up_move(ground: Ground, s: Situation, phases: list[Phase], prefix: lis
     return move
 
 
-def _covered(ground: Ground, phase_id: str, shown: set[str]) -> list[str]:
-    """The signals shown whose usual phase is this one (communication is observed, not announced)."""
+def _covered(ground: Ground, phase_id: str, shown: set[str]) -> bool:
+    """Whether the phase's ground is covered: at least half of the signals whose usual phase this is were shown
+    (communication is observed, not announced). One signal is not the phase: "Good, we have the labels and
+    features" after labels alone told the candidate features were done."""
     communication = set(next((d.signals for d in ground.rubric.dimensions if d.id == "communication"), []))
-    return [signal for signal, home in ground.signal_phases.items()
-            if home == phase_id and signal in shown and signal not in communication]
+    home = [signal for signal, where in ground.signal_phases.items()
+            if where == phase_id and signal not in communication]
+    return bool(home) and 2 * sum(signal in shown for signal in home) >= len(home)
 
 
 def test_failure_move(tests: dict[str, Any], phase: int) -> Move:

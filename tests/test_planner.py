@@ -284,3 +284,16 @@ def test_a_strong_candidate_with_time_left_is_drilled_not_sent_home(catalog: Cat
     returned = next_move(ground, back, phases)
     assert returned.source == "question" or returned.source == "library"
     assert "back" not in returned.prefix or returned.source == "question"
+
+
+def test_a_phase_left_with_one_of_its_signals_is_not_announced_as_covered(catalog: Catalog) -> None:
+    """"Good, we have the labels and features" came after labels alone: one signal is not the phase's ground."""
+    ground = _ground(catalog)
+    budgets = phase_budgets(catalog.phases[Round.SYSTEM_DESIGN], 45)
+    home = [signal for signal, phase in ground.signal_phases.items() if phase == "estimate"]
+    assert len(home) >= 3
+    over = Clock(budgets, budgets[0] + budgets[1] + 1, 1, budgets[0])
+    one = next_move(ground, _situation(catalog, clock=over, shown={home[0]}), catalog.phases[Round.SYSTEM_DESIGN])
+    most = next_move(ground, _situation(catalog, clock=over, shown=set(home)), catalog.phases[Round.SYSTEM_DESIGN])
+    assert one.previous_phase == most.previous_phase == 1
+    assert not one.covered and most.covered
