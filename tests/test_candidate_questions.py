@@ -87,3 +87,24 @@ def test_a_question_about_the_job_that_shares_a_word_with_a_fact_gets_the_person
                      wrap_up=False)
     assert reply.answers and reply.answers[0] != facts["team"]
     assert reply.answers[0] in {a.answer for a in persona.answers}
+
+
+def test_a_fact_already_said_is_not_said_again_to_a_question_it_does_not_answer(  # type: ignore[no-untyped-def]
+        embedder) -> None:
+    """A new user asked whether the decline shows in the metrics; the interviewer repeated, word for word, the
+    usage facts it had given one turn before, because the question shared "sessions" and "hide" with them."""
+    from interviewer.catalog import load_catalog
+    from interviewer.config import get_settings
+    from interviewer.graph.reading import reply_to
+
+    question = load_catalog(get_settings().corpus).questions["mlsd-feed-ranking"]
+    facts = question.facts
+    said = ["Good one. " + " ".join(facts.values())]
+    trend = questions_in("Is there a trend in sessions per user or hide rate over the year, or is it only survey "
+                         "complaints?")
+    fresh = reply_to(embedder, trend, facts, [], [], wrap_up=False)
+    again = reply_to(embedder, trend, facts, [], [], wrap_up=False, said=said)
+    assert not again.answers and again.unanswered
+    assert fresh.answers  # the first time, sharing those words was enough
+    asked_again = questions_in("Sorry, how many daily active users was it again?")
+    assert reply_to(embedder, asked_again, facts, [], [], wrap_up=False, said=said).answers

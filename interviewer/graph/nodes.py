@@ -158,7 +158,8 @@ def analyze(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[s
     company = scene.persona.companies[scene.company].answers if scene.company else []
     words = reading.spoken(text)
     reply = reading.reply_to(embedder, questions_in(words), scene.question.facts, scene.persona.answers, company,
-                             wrap_up=bool(state.get("closing_asked")), background=_background(scene))
+                             wrap_up=bool(state.get("closing_asked")), background=_background(scene),
+                             said=[t["text"] for t in state["turns"] if t["role"] == "interviewer"])
     components = scene.library.component_names() if scene.library else []
     hooks = hooks_in(words, components, frozenset(state.get("hooked", [])))
     return {"shown": shown, "touched": sorted(set(state.get("touched", [])) | set(touched)),

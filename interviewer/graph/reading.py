@@ -36,6 +36,9 @@ SAME_ANSWER = 0.55
 """Two answers this close say the same thing: only the first is said."""
 FACT_BONUS = 0.03
 """During the round, the problem's facts win a near tie with the persona ("how many engineers do we have?")."""
+REPEAT_PENALTY = 0.2
+"""Taken off a fact the interviewer already said in the round: said again only to a question that plainly asks
+for it, not to one that shares a word with it ("is there a trend in hide rate?" is not "what are the logs?")."""
 STATED_SIMILARITY = 0.58
 """A sentence of the answer this close to a follow-up already answers it."""
 CUED_SIMILARITY = 0.45
@@ -132,12 +135,13 @@ class _Known:
 
 def reply_to(embedder: Embedder, questions: Sequence[AskedQuestion], facts: dict[str, str],
              persona: Sequence[PersonaAnswer], company: Sequence[PersonaAnswer], *, wrap_up: bool,
-             background: str = "") -> Reply:
+             background: str = "", said: Sequence[str] = ()) -> Reply:
     """Answers to the candidate's questions, each from whatever fits it best above its own bar: the
     question's facts ("scale: 200 million users ..."), the company overlay or the persona (the team, the
     role). A word a question shares with a fact counts for it unless the problem statement (`background`) has it
-    too. A question nothing answers is unanswered (or, about the team or company, not the interviewer's to
-    answer) unless the candidate answered it themselves."""
+    too. A fact already `said` by the interviewer needs a closer question (REPEAT_PENALTY). A question nothing
+    answers is unanswered (or, about the team or company, not the interviewer's to answer) unless the candidate
+    answered it themselves."""
     ground = stems(background)
     known = ([_Known(value, [text], FACT_SIMILARITY, tuple(_key_words(key)), 0.0 if wrap_up else FACT_BONUS)
               for (key, value), text in zip(facts.items(), fact_texts(facts), strict=True)]
@@ -168,6 +172,8 @@ def reply_to(embedder: Embedder, questions: Sequence[AskedQuestion], facts: dict
                 best[row] += SHARED_WORD_BONUS * min(len(shared), 2)
         if item.about_us and not wrap_up:
             best = np.where(asks_about_us, best, -1.0)
+        elif any(item.answer in earlier for earlier in said):
+            best = best - REPEAT_PENALTY
         margins[:, index] = best
         column += width
     ours = np.array([item.about_us for item in known])
