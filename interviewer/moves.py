@@ -30,6 +30,9 @@ class LibraryMove(Strict):
     answered_if: str | None = None
     """A regular expression: when the last answer matches it, the answer already does what the move asks
     (gave the numbers' consequence, said what fails at ten times the load) and the move is not asked."""
+    hook_if: str | None = None
+    """A regular expression (case-insensitive) the hook's words must match for the move to build on them: a
+    latency question needs a time or a load ("200 ms", "4,600 a second"), not "1% of traffic for an hour"."""
 
 
 class RoundMoves(Strict):
@@ -78,11 +81,15 @@ def check_moves(library: dict[Round, RoundMoves], rubrics: dict[Round, Rubric],
                 raise UserError(f"{where}: unknown phases {sorted(unknown)}")
             if ("{hook}" in move.text) != (move.hook is not None):
                 raise UserError(f"{where}: a move has {{hook}} in its text exactly when it names a hook")
-            if move.answered_if is not None:
+            for name, pattern in (("answered_if", move.answered_if), ("hook_if", move.hook_if)):
+                if pattern is None:
+                    continue
                 try:
-                    re.compile(move.answered_if)
+                    re.compile(pattern)
                 except re.error as error:
-                    raise UserError(f"{where}: answered_if is not a regular expression ({error})") from None
+                    raise UserError(f"{where}: {name} is not a regular expression ({error})") from None
+            if move.hook_if is not None and move.hook is None:
+                raise UserError(f"{where}: hook_if needs a hook")
         if any(move.hook in ("component", "name") for move in moves.moves) and not moves.components:
             raise UserError(f"moves.yaml: {round_.value}: component moves need a components list")
 
@@ -119,7 +126,8 @@ def phase_candidates(question: Question, library: RoundMoves | None, phase_id: s
         if move.hook is None:
             found.append(Candidate(f"move-{move.id}", move.signal, phase_id, move.text, "library",
                                    answered_if=move.answered_if))
-        elif move.hook in by_kind:
+        elif move.hook in by_kind and (move.hook_if is None
+                                       or re.search(move.hook_if, by_kind[move.hook], re.IGNORECASE)):
             found.append(Candidate(f"move-{move.id}:{by_kind[move.hook]}", move.signal, phase_id,
                                    move.text.replace("{hook}", by_kind[move.hook]), "hook", by_kind[move.hook],
                                    move.answered_if))

@@ -297,3 +297,19 @@ def test_a_phase_left_with_one_of_its_signals_is_not_announced_as_covered(catalo
     most = next_move(ground, _situation(catalog, clock=over, shown=set(home)), catalog.phases[Round.SYSTEM_DESIGN])
     assert one.previous_phase == most.previous_phase == 1
     assert not one.covered and most.covered
+
+
+def test_a_number_hook_feeds_only_the_moves_its_kind_of_number_fits(catalog: Catalog) -> None:
+    """A canary on "1% of traffic for an hour" was asked how it fits the latency budget; a time or a load
+    fits that question, a share of traffic does not."""
+    question = catalog.questions_for(Round.ML_SYSTEM_DESIGN)[0]
+    library = catalog.moves[Round.ML_SYSTEM_DESIGN]
+
+    def hooked(text: str) -> set[str]:
+        return {c.id.split(":")[0] for c in phase_candidates(question, library, "serving", [Hook("number", text)])
+                if c.source == "hook"}
+
+    assert "move-number-latency" not in hooked("1% of traffic for an hour")
+    assert "move-number-cost" not in hooked("1% of traffic for an hour")
+    assert "move-number-latency" in hooked("200 ms at p99")
+    assert "move-number-cost" in hooked("70 billion impressions a day")
