@@ -108,3 +108,41 @@ def test_a_fact_already_said_is_not_said_again_to_a_question_it_does_not_answer(
     assert fresh.answers  # the first time, sharing those words was enough
     asked_again = questions_in("Sorry, how many daily active users was it again?")
     assert reply_to(embedder, asked_again, facts, [], [], wrap_up=False, said=said).answers
+
+
+def test_a_general_move_is_not_asked_when_any_earlier_answer_already_did_it(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A new user described drift alerts, then answered a latency question; the next follow-up asked how they
+    would notice the model quietly getting worse."""
+    from interviewer.catalog import load_catalog
+    from interviewer.config import get_settings
+    from interviewer.graph.reading import already_answered
+    from interviewer.moves import phase_candidates
+    from interviewer.types import Round
+
+    catalog = load_catalog(get_settings().corpus)
+    question = catalog.questions["mlsd-feed-ranking"]
+    candidates = phase_candidates(question, catalog.moves[Round.ML_SYSTEM_DESIGN], "serving", [])
+    monitoring = ("I'd monitor at three levels. Model health: prediction distribution per task, mean predicted CTR "
+                  "versus observed over 5-minute windows, and the fraction of NaN or default-valued features; an "
+                  "alert fires if calibration drifts more than 10% or feature null rate doubles. Business: "
+                  "feed-load success rate, hide rate and sessions per user on a real-time dashboard compared to the "
+                  "same hour last week. Meanwhile users get a fallback: we keep the previous model version hot, and "
+                  "a circuit breaker falls back to it. Deploys are canaried on 1% of traffic for an hour with "
+                  "automatic rollback if NCE on fresh labels degrades.")
+    latency = ("Retrieval about 20 ms, feature fetch about 25 ms in parallel, heavy ranker 40 ms, so about 100 ms at "
+               "p99 with 50 ms slack.")
+    assert "move-quietly-worse" in already_answered(embedder, [monitoring, latency], candidates, question.prompt)
+    assert "move-quietly-worse" not in already_answered(embedder, [latency], candidates, question.prompt)
+
+
+def test_answered_if_reads_every_answer_for_a_general_move_and_the_last_for_a_hook_move(  # type: ignore[no-untyped-def]
+        embedder) -> None:
+    from interviewer.graph.reading import already_answered
+    from interviewer.moves import Candidate
+
+    general = Candidate("move-general", "s", "serving", "What else would you add to the design?", "library",
+                        answered_if=r"\bzebra\b")
+    hooked = Candidate("move-hooked:x", "s", "serving", 'You said "x". What else?', "hook", "x",
+                       answered_if=r"\bzebra\b")
+    answers = ["A zebra crossing is painted near the office.", "Lunch was at noon in the canteen."]
+    assert already_answered(embedder, answers, [general, hooked], "") == {"move-general"}

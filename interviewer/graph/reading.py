@@ -211,15 +211,17 @@ def distinctive_words(text: str, background: str, common: frozenset[str] = froze
 def already_answered(embedder: Embedder, answers: Sequence[str], candidates: Sequence[Candidate], background: str,
                      common: frozenset[str] = frozenset(), cues: dict[str, list[str]] | None = None,
                      recent: int = RECENT_ANSWERS) -> set[str]:
-    """Follow-ups the candidate's answers already answer: the last answer does what the move asks (its
-    `answered_if`), or a sentence of any answer is close in meaning (less close will do when the answer uses
-    one of the signal's cue phrases or one of the follow-up's own words), or one of the last `recent` answers
-    repeats several of the follow-up's
-    distinctive words (the options it offers, the thing it names). A follow-up built on the answer's own words
-    is judged only by its `answered_if`: its text quotes the answer."""
+    """Follow-ups the candidate's answers already answer: an answer does what the move asks (its `answered_if`;
+    the last answer for a move built on its words, any answer for a general one), or a sentence of any answer is
+    close in meaning (less close will do when the answer uses one of the signal's cue phrases or one of the
+    follow-up's own words), or one of the last `recent` answers repeats several of the follow-up's distinctive
+    words (the options it offers, the thing it names). A follow-up built on the answer's own words is judged
+    only by its `answered_if`: its text quotes the answer."""
     if not answers:
         return set()
-    stated = {c.id for c in candidates if c.answered_if and re.search(c.answered_if, answers[-1], re.IGNORECASE)}
+    stated = {c.id for c in candidates if c.answered_if
+              and any(re.search(c.answered_if, answer, re.IGNORECASE)
+                      for answer in (answers[-1:] if c.source == "hook" else answers))}
     candidates = [c for c in candidates if c.source != "hook"]
     if not candidates:
         return stated
