@@ -80,6 +80,9 @@ class GradingEvidence:
     """Signals the question gives no occasion for: graded only if shown anyway."""
 
 
+NO_QUOTE = "Insufficient evidence: the grader found no quote that shows this dimension."
+
+
 def gather_evidence(transcript: Transcript, rubric: Rubric, detector: SignalDetector, *,
                     question: Question | None = None, detection: Detection | None = None) -> GradingEvidence:
     """Text addressed to the grader (feedback/injection.py) and sentences that voice a misconception are kept out
@@ -141,10 +144,12 @@ def grade_transcript(
     others = [claim for grade in grades for claim in grade.claims if id(claim) not in printed]
     failed = failing_claims(transcript, others, gate)
     for grade in grades:
+        had_claims = bool(grade.claims)
         grade.claims = [c for c in grade.claims if id(c) not in failed]
         if not grade.claims and grade.score is not None:
             grade.score = None
-            grade.rationale = "Insufficient evidence: no claim about this dimension passed the check."
+            grade.rationale = ("Insufficient evidence: no claim about this dimension passed the check." if had_claims
+                               else NO_QUOTE)
     total = signals.attempted + len(others)
     verified = sum(len(grade.claims) for grade in grades)
     weights, estimate, verdict = assess(grades, rubric, company, target, policy)
@@ -215,7 +220,7 @@ def _grade_dimension(
     reading = _quality_reading(dimension, evidence, model)
     if not _touched(dimension, rubric, detection, evidence, signals, shown, reading, policy):
         return DimensionGrade(dimension=dimension.id, name=dimension.name, score=None,
-                              rationale="Insufficient evidence: the grader found no quote that shows this dimension.",
+                              rationale=NO_QUOTE,
                               signals_missing=missing, claims=[])
     claims = [checked.printed[s] for s in shown if s in checked.printed]
     absences = [c for s in signals if not results[s.id].shown
