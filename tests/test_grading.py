@@ -5,7 +5,7 @@ import pytest
 from interviewer.catalog import Catalog
 from interviewer.evaluation.entailment import OfflineEntailment
 from interviewer.evaluation.faithfulness import check_feedback
-from interviewer.feedback.detector import SignalDetector, load_policy
+from interviewer.feedback.detector import SignalDetector, cue_pattern, load_policy
 from interviewer.feedback.evidence import candidate_units, quote_in_turn, verify_claim
 from interviewer.feedback.grading import SCORE_WORDS, grade_transcript
 from interviewer.feedback.levels import level_shares, verdict_for
@@ -300,3 +300,15 @@ def test_rationales_describe_the_bar_not_the_candidate(catalog: Catalog, embedde
     below = {d.below_bar for d in rubric.dimensions}
     for grade in feedback.dimensions:
         assert not any(text in grade.rationale for text in below), grade.rationale
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Each request carries an idempotency key.", True),        # another form of "idempotent"
+    ("So it's at-least-once, and duplicates should be rare.", True),  # hyphens read as spaces
+    ("We deduplicate on the client.", True),
+    ("The target is a few hundred milliseconds.", False),       # "get" is a word, not part of one
+    ("I'd keep a trace of every request.", False),              # nor "race"
+])
+def test_cue_phrases_match_whole_words_in_any_form(text: str, found: bool) -> None:
+    pattern = cue_pattern(("idempotent", "at least once", "dedupe", "get", "race"))
+    assert pattern is not None and bool(pattern.search(text)) is found

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from interviewer.feedback.detector import cue_pattern
 from interviewer.feedback.evidence import Unit
 from interviewer.rag.corpus import read_yaml_file
 from interviewer.rag.embeddings import Embedder
@@ -92,8 +93,9 @@ class ConceptCheck:
         return [item for item in self.heard if item.corrected_by is None]
 
 
-def _has_cue(lowered: str, cues: list[str]) -> bool:
-    return any(cue in lowered for cue in cues)
+def _has_cue(text: str, cues: list[str]) -> bool:
+    pattern = cue_pattern(tuple(cues))
+    return pattern is not None and pattern.search(text) is not None
 
 
 def _negated(text: str) -> bool:
@@ -175,7 +177,7 @@ class ConceptMatcher:
             rows = slice(start, start + len(parts))
             start += len(parts)
             for group, columns in enumerate(self._groups):
-                cued = [index for index, part in enumerate(parts) if _has_cue(part.lower(), self._cues[group])]
+                cued = [index for index, part in enumerate(parts) if _has_cue(part, self._cues[group])]
                 clause = rows.start + (cued[0] if cued else int(_top_two_mean(to_anchors[rows], columns).argmax()))
                 mine = np.flatnonzero(owner == group)
                 nearest = mine[int(to_clauses[clause, mine].argmax())]
@@ -191,7 +193,7 @@ class ConceptMatcher:
         points = np.stack([_top_two_mean(similarities, c) for c in self._point_columns], axis=1)
         beliefs = np.stack([_top_two_mean(similarities, c) for c in self._belief_columns], axis=1)
         for column, point in enumerate(self.spec.key_points):
-            points[:, column] += [self.policy.key_point_cue_bonus * _has_cue(text.lower(), point.cues)
+            points[:, column] += [self.policy.key_point_cue_bonus * _has_cue(text, point.cues)
                                   for text in texts]
         agree = self._agreement(texts)
         return Scores(points, beliefs, agree[:, :points_n], agree[:, points_n:])
@@ -211,7 +213,7 @@ class ConceptMatcher:
                 score = float(scores.beliefs[row, column])
                 if score >= policy.misconception_threshold and scores.beliefs_agree[row, column] \
                         and score - float(competing[row]) >= policy.misconception_margin \
-                        and _has_cue(unit.text.lower(), item.cues):
+                        and _has_cue(unit.text, item.cues):
                     heard.append((row, MisconceptionHeard(item, unit)))
                     break
         return heard

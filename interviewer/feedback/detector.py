@@ -3,6 +3,7 @@ plus its cue phrases, over the candidate's own sentences. The planner and the gr
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -198,12 +199,11 @@ class SignalDetector:
         return winners
 
     def _cue_matrix(self, texts: list[str]) -> NDArray[np.float32]:
-        lowered = [text.lower() for text in texts]
         matrix = np.zeros((len(texts), len(self.signal_ids)), dtype=np.float32)
         for column, signal_id in enumerate(self.signal_ids):
-            cues = [cue.lower() for cue in self.rubric.signals[signal_id].cues]
-            for row, text in enumerate(lowered):
-                if any(cue in text for cue in cues):
+            pattern = cue_pattern(tuple(self.rubric.signals[signal_id].cues))
+            for row, text in enumerate(texts):
+                if pattern is not None and pattern.search(text):
                     matrix[row, column] = self.policy.cue_bonus
         return matrix
 
@@ -265,6 +265,27 @@ class SignalDetector:
             for column, signal_id in enumerate(self.signal_ids)
         }
         return Detection(units=units, results=results, touched=touched)
+
+
+CUE_STEM = 6
+"""A one-word cue this long also matches its other forms ("idempotent": "idempotency"; "dedupe": "deduplicate")."""
+
+
+@functools.lru_cache(maxsize=1024)
+def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for a signal's cue phrases, matched as whole words, with hyphens and spaces alike ("at least
+    once" finds "at-least-once", "trade-off" finds "trade off"); "get" no longer fires inside "target"."""
+    parts = []
+    for cue in cues:
+        words = re.findall(r"[a-z0-9]+", cue.lower())
+        if not words:
+            continue
+        if len(words) == 1 and len(words[0]) >= CUE_STEM:
+            word = words[0]
+            parts.append(re.escape(word[:-2] if len(word) >= CUE_STEM + 2 else word[:-1]) + r"[a-z]*")
+        else:
+            parts.append(r"[\s-]+".join(re.escape(word) for word in words))
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])", re.IGNORECASE) if parts else None
 
 
 _CLAUSE_BREAK = re.compile(r";\s+|\s+(?:—|–|--)\s+")
