@@ -305,10 +305,11 @@ def test_rationales_describe_the_bar_not_the_candidate(catalog: Catalog, embedde
 @pytest.mark.parametrize(("text", "found"), [
     ("Each request carries an idempotency key.", True),        # another form of "idempotent"
     ("So it's at-least-once, and duplicates should be rare.", True),  # hyphens read as spaces
+    ("Both options have their downsides and trade offs.", True),  # and plurals count
     ("We deduplicate on the client.", True),
     ("The target is a few hundred milliseconds.", False),       # "get" is a word, not part of one
     ("I'd keep a trace of every request.", False),              # nor "race"
 ])
 def test_cue_phrases_match_whole_words_in_any_form(text: str, found: bool) -> None:
-    pattern = cue_pattern(("idempotent", "at least once", "dedupe", "get", "race"))
+    pattern = cue_pattern(("idempotent", "at least once", "dedupe", "get", "race", "trade-off"))
     assert pattern is not None and bool(pattern.search(text)) is found

@@ -274,7 +274,7 @@ CUE_STEM = 6
 @functools.lru_cache(maxsize=1024)
 def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern for a signal's cue phrases, matched as whole words, with hyphens and spaces alike ("at least
-    once" finds "at-least-once", "trade-off" finds "trade off"); "get" no longer fires inside "target"."""
+    once" finds "at-least-once", "trade-off" finds "trade offs"); "get" no longer fires inside "target"."""
     parts = []
     for cue in cues:
         words = re.findall(r"[a-z0-9]+", cue.lower())
@@ -284,7 +284,7 @@ def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
             word = words[0]
             parts.append(re.escape(word[:-2] if len(word) >= CUE_STEM + 2 else word[:-1]) + r"[a-z]*")
         else:
-            parts.append(r"[\s-]+".join(re.escape(word) for word in words))
+            parts.append(r"[\s-]+".join(re.escape(word) for word in words) + "(?:e?s)?")
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])", re.IGNORECASE) if parts else None
 
 
