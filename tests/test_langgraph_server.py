@@ -41,14 +41,27 @@ def langgraph_server(tmp_path_factory: pytest.TempPathFactory, models: Path, pre
                                    cwd=folder, stdout=handle, stderr=subprocess.STDOUT, env=cli_env(home))
     try:
         deadline = time.monotonic() + 120
-        while not (found := re.search(r"http://127\.0\.0\.1:\d+", log.read_text())) or "Application started" \
-                not in log.read_text():
+        while (base := _answering(log.read_text())) is None:
             assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-2000:]
             time.sleep(0.3)
-        yield found.group(0)  # it moves to another port by itself when the one asked for is taken
+        yield base
     finally:
         process.terminate()
         process.wait(30)
+
+
+def _answering(log: str) -> str | None:
+    """The server's address once it has started and answers there. It moves to another port by itself when the
+    one asked for is taken, so the last address it printed is the one; "Application started" can come a moment
+    before the port accepts connections (CI once saw "connection refused" on the first request)."""
+    found = re.findall(r"http://127\.0\.0\.1:\d+", log)
+    if not found or "Application started" not in log:
+        return None
+    try:
+        urllib.request.urlopen(found[-1] + "/ok", timeout=5).read()
+    except OSError:
+        return None
+    return found[-1]
 
 
 def test_langgraph_dev_serves_a_round(langgraph_server: str) -> None:
