@@ -335,11 +335,10 @@ def _model(requested: str | None, base_url: str | None,  # type: ignore[no-untyp
 
     settings = get_settings()
     wanted = requested or (settings.model if settings.model != "offline" else None)
-    choice = choose_model(wanted, base_url or settings.base_url)
+    choice = choose_model(wanted, base_url or settings.base_url, why=why)
     chosen = get_model(choice, timeout=settings.timeout, max_retries=settings.max_retries)
     where = f" at {redact(choice.base_url)}" if choice.base_url and chosen is not None else ""
-    reason = why if choice.reason == "as requested" else choice.reason
-    click.echo(f"interviewer: model {choice.name}{where} ({reason})", err=True)
+    click.echo(f"interviewer: model {choice.name}{where} ({choice.reason})", err=True)
     return chosen
 
 

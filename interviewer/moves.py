@@ -28,8 +28,9 @@ class LibraryMove(Strict):
     hook: HookKind | None = None
     text: str
     answered_if: str | None = None
-    """A regular expression: when the last answer matches it, the answer already does what the move asks
-    (gave the numbers' consequence, said what fails at ten times the load) and the move is not asked."""
+    """A regular expression: when an answer matches it (the last one for a hook move, any for the others), the
+    answer already does what the move asks (gave the numbers' consequence, said what fails at ten times the
+    load) and the move is not asked."""
     hook_if: str | None = None
     """A regular expression (case-insensitive) the hook's words must match for the move to build on them: a
     latency question needs a time or a load ("200 ms", "4,600 a second"), not "1% of traffic for an hour"."""

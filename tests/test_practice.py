@@ -99,6 +99,7 @@ def test_quit_then_resume_continues_where_it_stopped(home: Path, tmp_path: Path)
     resumed = subprocess.run([sys.executable, "-m", "interviewer", "resume", "--answers", str(rest)],
                              capture_output=True, text=True, env=cli_env(home), timeout=300)
     assert resumed.returncode == 0, resumed.stderr
+    assert "model offline (the model the round began with)" in resumed.stderr
     assert resumed.stdout.startswith(f"[Resuming session {session}: system-design, L5, question sd-chat]")
     assert "Candidate: Is this one-to-one chat only, or groups too?" in resumed.stdout  # the conversation so far
     transcript = json.loads((sessions_in(home)[0] / "transcript.json").read_text())

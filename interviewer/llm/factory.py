@@ -20,11 +20,12 @@ class ModelChoice:
     reason: str
 
 
-def choose_model(requested: str | None, base_url: str | None, environ: dict[str, str] | None = None) -> ModelChoice:
-    """An explicit choice wins; else a provider whose key is set; else the offline engine."""
+def choose_model(requested: str | None, base_url: str | None, environ: dict[str, str] | None = None,
+                 why: str = "as requested") -> ModelChoice:
+    """An explicit choice wins (for the reason `why`); else a provider whose key is set; else the offline engine."""
     env = dict(os.environ) if environ is None else environ
     if requested:
-        return ModelChoice(requested, base_url, "as requested")
+        return ModelChoice(requested, base_url, why)
     for provider, variable in KEY_VARIABLES.items():
         if env.get(variable):
             return ModelChoice(f"{provider}/{DEFAULT_MODELS[provider]}", base_url, f"{variable} is set")
