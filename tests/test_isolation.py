@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -225,3 +226,29 @@ def test_a_memory_hog_is_stopped_under_bubblewrap(bwrap: None, body: str) -> Non
 @pytest.mark.parametrize("question_id", ["code-attention", "code-kmeans"])
 def test_numpy_solutions_pass_under_bubblewrap(bwrap: None, catalog: Catalog, question_id: str) -> None:
     test_sandbox.test_the_reference_passes_every_test(catalog, question_id)
+
+
+def _sandboxed_programs() -> set[int]:
+    """Processes running the sandbox's child program (its path inside bubblewrap)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if state != "Z" and isolation.RUNNER_INSIDE.encode() in command:
+                found.add(int(entry.name))
+    return found
+
+
+def test_a_child_stopped_at_the_wall_clock_limit_leaves_nothing_running(bwrap: None) -> None:
+    """Stopping bubblewrap used to leave the candidate's sleeping program behind, orphaned, for ever: it sits in
+    a session of its own, and the change to the sandbox's user cleared its parent-death signal."""
+    before = _sandboxed_programs()
+    test_sandbox.test_code_that_sleeps_hits_the_wall_clock_limit()
+    deadline = time.monotonic() + 5
+    while (left := _sandboxed_programs() - before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left

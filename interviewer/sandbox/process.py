@@ -45,6 +45,31 @@ class Ending:
         return self.returncode == -signum
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (children, their children ...), read from /proc; none where there is no /proc.
+    Killing bubblewrap left the sandboxed program running: it sits in its own session, and changing to the
+    sandbox's user cleared the parent-death signal that would have ended it."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = [entry.name for entry in os.scandir("/proc") if entry.name.isdigit()]
+    except OSError:
+        return []
+    for name in entries:
+        try:
+            stat = Path(f"/proc/{name}/stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(name))
+    found: list[int] = []
+    waiting = [pid]
+    while waiting:
+        for child in children.get(waiting.pop(), []):
+            found.append(child)
+            waiting.append(child)
+    return found
+
+
 class Child:
     """The child program running on one payload. Use as a context manager: leaving it stops the child."""
 
@@ -162,10 +187,16 @@ class Child:
         while time.monotonic() < deadline and os.waitid(os.P_PID, self.process.pid,
                                                          os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
             time.sleep(0.01)  # (WNOWAIT: it is reaped below, with its resource usage)
+        strays = descendants(self.process.pid)  # found before the kill: after it they belong to init
         try:  # also when its output is closed: the candidate's code may have closed it and kept running
             os.killpg(self.process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
+        for pid in strays:  # bubblewrap puts the child in a session of its own, out of the group's reach
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         _, status, usage = os.wait4(self.process.pid, 0)
         self.process.returncode = self._launch.returncode(os.waitstatus_to_exitcode(status))  # reaped here
         for stream in (self.process.stdout, self.process.stderr):
