@@ -181,9 +181,8 @@ def _looks_like_name(name: str) -> bool:
     return name.split(" (")[0].lower() in known or name[0].isupper()
 
 
-def _speaker_names(lines: list[str]) -> set[str]:
-    """Names that open a turn: seen at least twice, or a known role name. 'Note:' in prose is not one, nor a
-    line of pasted code such as 'def f(x: int)'."""
+def _named_lines(lines: list[str]) -> Counter[str]:
+    """How many lines each name opens as `Name: text` (in order of first appearance)."""
     counts: Counter[str] = Counter()
     for line in lines:
         match = _SPEAKER_LINE.match(line)
@@ -191,17 +190,23 @@ def _speaker_names(lines: list[str]) -> set[str]:
             name = _clean_name(match.group("name"))
             if name and _looks_like_name(name):
                 counts[name] += 1
+    return counts
+
+
+def _speaker_names(lines: list[str]) -> set[str]:
+    """Names that open a turn: seen at least twice, or a known role name. 'Note:' in prose is not one, nor a
+    line of pasted code such as 'def f(x: int)'."""
     known = set(_INTERVIEWER_NAMES) | set(_CANDIDATE_NAMES)
-    return {name for name, count in counts.items() if count >= 2 or name.split(" (")[0].lower() in known}
+    return {name for name, count in _named_lines(lines).items()
+            if count >= 2 or name.split(" (")[0].lower() in known}
 
 
 def _no_speakers(lines: list[str]) -> str:
     """Why no line opened a turn: none looks like `Speaker: text`, or each name speaks once (a one-turn file)."""
-    names = [name for line in lines if (match := _SPEAKER_LINE.match(line))
-             and _looks_like_name(name := _clean_name(match.group("name")))]
+    names = list(_named_lines(lines))
     if not names:
         return "no 'Speaker: text' turns found"
-    listed = ", ".join(dict.fromkeys(names))
+    listed = ", ".join(names)
     return (f"each speaker ({listed}) says one line only; a transcript needs an interviewer and a candidate "
             "taking turns (or speakers named Interviewer: and Candidate:)")
 

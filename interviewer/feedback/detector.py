@@ -177,7 +177,7 @@ class SignalDetector:
         """`similarities`, where a sentence of two independent clauses ("If the store is down, cached links keep
         working; I'd alert on p99 and page on errors") scores as its closest clause: each clause is one idea, and
         the whole sentence's meaning is diluted between them."""
-        clauses = [(row, clause) for row, text in enumerate(texts) for clause in _clauses(text)]
+        clauses = [(row, clause) for row, text in enumerate(texts) for clause in independent_clauses(text)]
         scored = self.similarities([*texts, *(clause for _, clause in clauses)])  # one model call
         whole = scored[:len(texts)]
         for (row, _), scores in zip(clauses, scored[len(texts):], strict=True):
@@ -293,7 +293,7 @@ CLAUSE_WORDS = 5
 """A clause shorter than this many words is not scored on its own (it leans on the rest of the sentence)."""
 
 
-def _clauses(text: str) -> list[str]:
+def independent_clauses(text: str) -> list[str]:
     """The independent clauses of a sentence joined by a semicolon or a dash, when there are two or more."""
     parts = [part.strip() for part in _CLAUSE_BREAK.split(text)]
     parts = [part for part in parts if len(part.split()) >= CLAUSE_WORDS]

@@ -17,7 +17,7 @@ from interviewer.candidate_questions import questions_in
 from interviewer.diagram import diagram_in
 from interviewer.feedback.code_evidence import code_so_far, entry_of, run_hidden_tests
 from interviewer.feedback.concept_match import ConceptMatcher
-from interviewer.feedback.detector import SignalDetector
+from interviewer.feedback.detector import SignalDetector, independent_clauses
 from interviewer.feedback.evidence import candidate_units
 from interviewer.graph import reading
 from interviewer.graph.state import InterviewState, turn
@@ -143,7 +143,9 @@ def analyze(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[s
     text = reading.for_planning(last["text"], embedder)
     recent_turns = [Turn.model_validate({**t, "text": reading.for_planning(t["text"], embedder)}
                                         if t["role"] == "candidate" else t) for t in state["turns"][-2:]]
-    embedder.embed([text, *reading.answer_sentences(text)])  # one model call; the steps below hit the cache
+    sentences = reading.answer_sentences(text)
+    clauses = [clause for sentence in sentences for clause in independent_clauses(sentence)]
+    embedder.embed([text, *sentences, *clauses])  # one model call; the steps below hit the cache
     detection = context.detector.detect(Transcript(turns=recent_turns))
     shown = sorted(set(state.get("shown", [])) | detection.shown())
     floor = context.detector.policy.support_floor

@@ -157,7 +157,8 @@ class ChromaServer:
         return _parse(text) if text is not None else None
 
     def manifest_unreadable(self) -> bool:
-        return self._read() is not None and self.manifest() is None
+        text = self._read()  # one request to the server
+        return text is not None and _parse(text) is None
 
     def save_manifest(self, manifest: dict[str, Any] | None) -> None:
         collection = self._collection()

@@ -29,7 +29,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 Mode = Literal["process", "bwrap"]
-MODES: tuple[Mode, ...] = ("process", "bwrap")
 INSIDE = "/box"
 """The child's working directory inside bubblewrap (a tmpfs)."""
 RUNNER_INSIDE = "/sandbox/runner.py"

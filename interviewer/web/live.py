@@ -40,7 +40,6 @@ class WebConversation:
         self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
         self._status: Callable[[], Status] | None = None
         self._shown_at = time.monotonic()
-        self.waiting = False
 
     # --- the practice loop's side ---------------------------------------------------------------------
 
@@ -68,12 +67,10 @@ class WebConversation:
     def read(self, status: Callable[[], Status]) -> Answer | None:
         self._status = status
         self.emit({"type": "waiting", "status": asdict(status())})
-        self.waiting = True
         try:
             answer = self._answers.get(timeout=IDLE_SECONDS)
         except queue.Empty:
             answer = LEAVE
-        self.waiting = False
         return None if answer is LEAVE else answer
 
     # --- the page's side ------------------------------------------------------------------------------

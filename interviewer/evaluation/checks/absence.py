@@ -8,7 +8,15 @@ import re
 from dataclasses import dataclass
 
 from interviewer.evaluation.checks.base import Context, Located, Verdict, cached_words, short
-from interviewer.evaluation.claim_text import clauses, content_words, find_quotes, negations, stem, without_references
+from interviewer.evaluation.claim_text import (
+    clauses,
+    content_words,
+    find_quotes,
+    negations,
+    stem,
+    stopwords,
+    without_references,
+)
 from interviewer.evaluation.lexicon import lexicon, thresholds
 from interviewer.evaluation.quantities import spoken_numbers
 
@@ -88,7 +96,7 @@ def absence_topic(text: str) -> AbsenceTopic | None:
         if not match:
             continue
         mention = bool(_MENTION_VERBS.match(match.group("verb")))
-        if not mention and match.group("verb").lower() in _stopwords():
+        if not mention and match.group("verb").lower() in stopwords():
             continue  # "not to use", "not the same place": no verb of doing is negated
         if index in _SUBJECT_BOUND and not mention and not _SPEAKER_SUBJECT.match(core[: match.start()]):
             return None  # "Marshall can't go out tonight" states a fact about someone; it is no absence
@@ -114,11 +122,6 @@ def subtopics(topic: str) -> list[str]:
     if len(items) <= 1:
         return [topic]
     return [topic, *(prefix + item for item in items)]
-
-
-@functools.cache
-def _stopwords() -> frozenset[str]:
-    return frozenset(word.lower() for word in lexicon().stopwords)
 
 
 @functools.cache
