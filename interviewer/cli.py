@@ -26,12 +26,6 @@ COMPANIES = [c.value for c in CompanyType]
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """A mock interviewer for ML, AI and software engineering interviews, in your terminal."""
-    from interviewer.config import get_settings
-
-    if get_settings().sandbox == "bwrap":  # `serve` turns it on by itself ("auto")
-        from interviewer.sandbox import isolation
-
-        isolation.use("bwrap")
 
 
 @cli.command()

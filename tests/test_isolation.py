@@ -33,7 +33,22 @@ def bwrap() -> Iterator[None]:
     assert isolation.unavailable() is None
     isolation.use("bwrap")
     yield
-    isolation.use("process")
+    isolation.use(None)
+
+
+def test_the_setting_chooses_bubblewrap_in_every_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`INTERVIEWER_SANDBOX=bwrap` holds wherever code runs (the LangGraph server's graph has no CLI callback)."""
+    from interviewer.config import get_settings
+
+    isolation.use(None)
+    for setting in ("bwrap", "process"):
+        monkeypatch.setenv("INTERVIEWER_SANDBOX", setting)
+        get_settings.cache_clear()
+        assert isolation.current() == setting
+    isolation.use("bwrap")
+    assert isolation.current() == "bwrap"
+    isolation.use(None)
+    get_settings.cache_clear()
 
 
 def escape(tmp_path: Path, body: str, limits: isolation.Limits | None = None) -> dict[str, Any]:

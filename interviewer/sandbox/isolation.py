@@ -39,16 +39,24 @@ PROCESSES = 32
 UID_RANGE = (200_000, 260_000)
 """Unprivileged user ids a root server gives its children (none of them has a file or a process here)."""
 
-_mode: list[Mode] = ["process"]
+_mode: list[Mode | None] = [None]
 
 
-def use(mode: Mode) -> None:
-    """Choose the isolation for every child this process starts from now on."""
+def use(mode: Mode | None) -> None:
+    """Choose the isolation for every child this process starts from now on (`serve` chooses bwrap); None goes
+    back to the settings'."""
     _mode[0] = mode
 
 
 def current() -> Mode:
-    return _mode[0]
+    """The chosen isolation; until something chooses, the settings' (`INTERVIEWER_SANDBOX=bwrap` turns it on in
+    every entry point: the CLI, the LangGraph server's graph, a test)."""
+    chosen = _mode[0]
+    if chosen is not None:
+        return chosen
+    from interviewer.config import get_settings
+
+    return "bwrap" if get_settings().sandbox == "bwrap" else "process"
 
 
 def unavailable() -> str | None:
