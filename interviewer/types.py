@@ -77,6 +77,9 @@ class Signal(Strict):
     cues: list[str] = Field(default_factory=list)
     missing: str
     next_level: str
+    needs_number: bool = False
+    """Only a sentence with a number in it can show this signal (an estimate, a latency budget): "read replicas
+    for high read throughput" reads close to "estimates drive design decisions" but estimates nothing."""
 
 
 class Dimension(Strict):

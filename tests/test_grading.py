@@ -65,6 +65,28 @@ def test_a_sentence_of_two_clauses_shows_what_either_clause_says(catalog: Catalo
     assert detection.results["sd-observability"].shown and detection.results["sd-observability"].quotes
 
 
+def test_items_of_a_list_are_units_of_their_own() -> None:
+    """A pasted list is read item by item: a short item does not swallow the next one, a heading joins its first
+    item."""
+    transcript = parse_plain("Interviewer: What would you store?\nCandidate: Database Schema:\n- short_url\n"
+                             "- long_url\nScalability Strategies:\n- Database sharding by short_url hash\n"
+                             "1. Read replicas for high read throughput\n")
+    assert [unit.text for unit in candidate_units(transcript)] == [
+        "Database Schema:\n- short_url", "- long_url",
+        "Scalability Strategies:\n- Database sharding by short_url hash", "1. Read replicas for high read throughput"]
+
+
+def test_a_signal_about_numbers_needs_a_number(catalog: Catalog, embedder: Embedder) -> None:
+    """"Read replicas for high read throughput" reads close to "estimates drive design decisions", but without a
+    number nothing was estimated."""
+    transcript = parse_plain("Interviewer: How would you scale reads?\nCandidate: Read replicas for high read "
+                             "throughput, and a cache in front for the hottest links.\n")
+    assert not _detector(catalog, embedder).detect(transcript).results["sd-estimate-drives-design"].shown
+    with_number = parse_plain("Interviewer: How would you scale reads?\nCandidate: Four thousand reads a second is "
+                              "well within one cache cluster, so I won't shard the redirect path yet.\n")
+    assert _detector(catalog, embedder).detect(with_number).results["sd-estimate-drives-design"].shown
+
+
 def test_small_talk_shows_no_signal(catalog: Catalog, embedder: Embedder) -> None:
     transcript = parse_plain("Interviewer: How are you today?\nCandidate: Good thanks, the weather is lovely "
                              "and I had a nice coffee on the way over here this morning.\n")
@@ -272,7 +294,8 @@ def test_no_absence_claim_when_the_topic_came_up_in_other_words(catalog: Catalog
     transcript = parse_plain(
         "Interviewer: Design a URL shortener.\n"
         "Candidate: If I had to phase it: first quarter, the core create and redirect path with caching and raw "
-        "click counts. Country breakdowns come after that, then custom domains for paying customers.\n")
+        "click counts. Country breakdowns come after that, then custom domains for paying customers. We'd serve "
+        "about a hundred million redirects a day.\n")
     rubric = catalog.rubric(Round.SYSTEM_DESIGN)
     feedback = grade_transcript(transcript, rubric, _detector(catalog, embedder), target=Level.L6)
     claimed_absent = {c.signal for g in feedback.dimensions for c in g.claims if c.kind == "absence"}

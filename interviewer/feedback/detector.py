@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import yaml
 
+from interviewer.evaluation.quantities import spoken_numbers
 from interviewer.feedback.evidence import Unit, candidate_units
 from interviewer.feedback.speech import disfluency
 from interviewer.feedback.structure import HINT_IS_THE_SIGNAL, OCCASIONS, STRUCTURAL
@@ -198,6 +199,18 @@ class SignalDetector:
         winners[np.isin(winners, self._structural_columns)] = -1
         return winners
 
+    def _drop_numberless(self, texts: list[str], similarities: NDArray[np.float32],
+                         cues: NDArray[np.float32]) -> None:
+        """A sentence without a number says nothing for a signal that `needs_number`."""
+        columns = [column for column, signal_id in enumerate(self.signal_ids)
+                   if self.rubric.signals[signal_id].needs_number]
+        if not columns:
+            return
+        numberless = np.array([not spoken_numbers(text) for text in texts], dtype=bool)
+        for column in columns:
+            similarities[numberless, column] = 0.0
+            cues[numberless, column] = 0.0
+
     def _cue_matrix(self, texts: list[str]) -> NDArray[np.float32]:
         matrix = np.zeros((len(texts), len(self.signal_ids)), dtype=np.float32)
         for column, signal_id in enumerate(self.signal_ids):
@@ -219,6 +232,7 @@ class SignalDetector:
         texts = [unit.text for unit in units]
         similarities = self.sentence_similarities(texts)
         cues = self._cue_matrix(texts)
+        self._drop_numberless(texts, similarities, cues)
         scores = similarities + cues
         clear_winner = self._clear_winners(similarities)
         topical = np.delete(similarities, self._structural_columns, axis=1) if units else similarities

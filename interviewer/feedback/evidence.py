@@ -10,6 +10,10 @@ from interviewer.types import Claim, Evidence, Transcript
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 MIN_WORDS = 6
+_LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d{1,2}[.)])\s+\S")
+"""A line that starts a list item: a unit of its own however short ("- CDN for global distribution"), so that
+items of a list are not read as one sentence; a short heading still joins the item after it."""
+_LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
 MAX_WORDS = 60
 
 
@@ -54,7 +58,8 @@ def _parts(text: str, excluded: Sequence[tuple[int, int]]) -> list[tuple[int, st
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans; a sentence under MIN_WORDS words joins the next one in the same turn."""
+    """Sentence spans; a sentence under MIN_WORDS words joins the next one in the same turn, unless it is a list
+    item."""
     raw: list[tuple[int, int]] = []
     position = 0
     for match in _SENTENCE_END.finditer(text):
@@ -63,6 +68,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
     raw.append((position, len(text)))
     spans: list[tuple[int, int]] = []
     pending: tuple[int, int] | None = None
+    numbered = False
     for start, end in raw:
         while start < end and text[start].isspace():
             start += 1
@@ -70,9 +76,11 @@ def _spans(text: str) -> list[tuple[int, int]]:
             end -= 1
         if start >= end:
             continue
+        list_item = numbered or _LIST_ITEM.match(text, start) is not None
+        numbered = _LIST_NUMBER.fullmatch(text, start, end) is not None  # "1." cut off its item by the full stop
         if pending is not None:
             start = pending[0]
-        if len(text[start:end].split()) < MIN_WORDS:
+        if numbered or (len(text[start:end].split()) < MIN_WORDS and not list_item):
             pending = (start, end)
             continue
         pending = None
