@@ -75,8 +75,11 @@ def embed_round_texts(catalog: Catalog, embedder: Embedder) -> int:
 
 
 def first_run(settings: Settings) -> bool:
-    """Whether this home still lacks the exported model or the index (`interviewer index` makes both)."""
-    return not int8_path(settings.cache_dir / "models").exists() or not (settings.index_dir / MANIFEST).exists()
+    """Whether this home still lacks the exported model or the index (`interviewer index` makes both); an index on
+    a Chroma server (`chroma_url`) is not this home's to build."""
+    if not int8_path(settings.cache_dir / "models").exists():
+        return True
+    return settings.chroma_url is None and not (settings.index_dir / MANIFEST).exists()
 
 
 def make_scene(catalog: Catalog, session: StoredSession) -> Scene:

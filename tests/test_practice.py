@@ -349,3 +349,23 @@ def test_ml_fundamentals_challenges_a_misconception_and_credits_the_correction(h
     accuracy = next(d for d in feedback["dimensions"] if d["dimension"] == "conceptual-accuracy")
     corrected = next(c for c in accuracy["claims"] if c["text"].startswith("Corrected a misconception"))
     assert corrected["verified"] and corrected["evidence"][0]["quote"] == wrong
+
+
+def test_a_first_run_is_a_home_without_the_model_or_its_own_index(tmp_path: Path) -> None:
+    """The setup notice is for a home that must still export the model or embed the corpus; an index on a Chroma
+    server is not built here."""
+    from interviewer.config import Settings
+    from interviewer.practice import first_run
+    from interviewer.rag.index import MANIFEST
+    from interviewer.rag.onnx_model import int8_path
+
+    settings = Settings(home=tmp_path)
+    assert first_run(settings)
+    model = int8_path(settings.cache_dir / "models")
+    model.parent.mkdir(parents=True)
+    model.write_bytes(b"")
+    assert first_run(settings)
+    assert not first_run(Settings(home=tmp_path, chroma_url="http://localhost:8000"))
+    settings.index_dir.mkdir()
+    (settings.index_dir / MANIFEST).write_text("{}")
+    assert not first_run(settings)
