@@ -13,6 +13,7 @@ import numpy as np
 
 from interviewer.candidate_questions import AskedQuestion, Reply, match_answers
 from interviewer.catalog import Persona, PersonaAnswer
+from interviewer.feedback.detector import cue_pattern
 from interviewer.feedback.evidence import candidate_units
 from interviewer.feedback.injection import REMOVED, find_injections, without_injections
 from interviewer.moves import Candidate, RoundMoves, fixed_texts
@@ -232,7 +233,8 @@ def already_answered(embedder: Embedder, answers: Sequence[str], candidates: Seq
     lowered = " ".join(answers).lower()
     for candidate, score in zip(candidates, scores, strict=True):
         own = distinctive_words(candidate.text, background, common)
-        cued = any(cue in lowered for cue in (cues or {}).get(candidate.signal, []))
+        pattern = cue_pattern(tuple((cues or {}).get(candidate.signal, [])))
+        cued = pattern is not None and pattern.search(lowered) is not None
         near = score >= CUED_SIMILARITY and (cued or bool(own & said_ever))
         if score >= STATED_SIMILARITY or near or len(own & said) >= STATED_WORDS:
             stated.add(candidate.id)
