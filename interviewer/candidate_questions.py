@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from interviewer.evaluation.claim_text import content_words
 from interviewer.words import sentences
 
 _QUESTION_WORD = (r"(?:how|what|which|who|when|where|why|is|are|do|does|did|can|could|should|would|will|may|must|"
@@ -85,19 +86,35 @@ def split_questions(sentence: str) -> list[str]:
     return questions or ([body] if body else [])
 
 
-def questions_in(text: str) -> list[AskedQuestion]:
-    """The questions in an answer, in order, each marked when the candidate answers it themselves."""
+ECHO_WORDS = 10
+"""A question this short that repeats the interviewer's words may be the candidate checking what was asked."""
+
+
+def questions_in(text: str, asked: str = "") -> list[AskedQuestion]:
+    """The questions in an answer, in order, each marked when the candidate answers it themselves. A short
+    question that repeats the interviewer's question (the question sentences of `asked`) and is followed by the
+    candidate's answer ("Why the request happened? Marketing had a quarterly target...") checks what was asked: it
+    is not put to the interviewer, and is left out."""
     found: list[AskedQuestion] = []
     parts = sentences(text)
+    asked_words = content_words(" ".join(part for part in sentences(asked) if _is_question(part)))
     for index, sentence in enumerate(parts):
         pieces = _question_pieces(sentence)
         following = parts[index + 1] if index + 1 < len(parts) else ""
-        answered = bool(following) and not _is_question(following) and bool(_SELF_ANSWER.match(following))
+        goes_on = bool(following) and not _is_question(following)
+        answered = goes_on and bool(_SELF_ANSWER.match(following))
         for number, piece in enumerate(pieces):
             last = number == len(pieces) - 1
             for question in split_questions(piece):
+                if last and goes_on and _echoes(question, asked_words):
+                    continue
                 found.append(AskedQuestion(question, answered and last, bool(_CONFIRM.match(question))))
     return found
+
+
+def _echoes(question: str, asked_words: set[str]) -> bool:
+    own = content_words(question)
+    return bool(own) and len(question.split()) <= ECHO_WORDS and 2 * len(own & asked_words) >= len(own)
 
 
 def _question_pieces(sentence: str) -> list[str]:

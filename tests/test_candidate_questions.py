@@ -146,3 +146,44 @@ def test_answered_if_reads_every_answer_for_a_general_move_and_the_last_for_a_ho
                        answered_if=r"\bzebra\b")
     answers = ["A zebra crossing is painted near the office.", "Lunch was at noon in the canteen."]
     assert already_answered(embedder, answers, [general, hooked], "") == {"move-general"}
+
+
+STAR_STORY = ("Last year I was the tech lead on the checkout team at an e-commerce company, five engineers. Our VP "
+              "of product asked us to add a mandatory account-creation step before checkout. My task was to build it "
+              "or convince them otherwise. So I pulled three months of funnel data, ran an A/B test on 5% of traffic "
+              "for two weeks and presented the numbers to the VP and the marketing lead together. The mandatory "
+              "variant cut conversion by 11%, about 1.8 million dollars over the quarter. They agreed to ship the "
+              "optional prompt instead, and registered users grew 40% over the quarter.")
+
+
+def test_after_a_whole_story_the_interviewer_does_not_ask_for_one_specific_time(embedder) -> None:  # type: ignore[no-untyped-def]
+    """A new user told a full STAR story with numbers and was asked "Can you pick one specific time and walk me
+    through it?", then who made the call and why it mattered."""
+    from interviewer.catalog import load_catalog
+    from interviewer.config import get_settings
+    from interviewer.graph.reading import already_answered
+    from interviewer.moves import phase_candidates
+    from interviewer.types import Round
+
+    catalog = load_catalog(get_settings().corpus)
+    question = catalog.questions["beh-pushing-back"]
+    library = catalog.moves[Round.BEHAVIORAL]
+    for phase in ("intro", "story", "probe"):
+        candidates = phase_candidates(question, library, phase, [])
+        answered = already_answered(embedder, [STAR_STORY], candidates, question.prompt)
+        for move in ("one-time", "why-it-mattered", "what-you-did", "after-the-call", "outside-agree"):
+            if any(c.id == f"move-{move}" for c in candidates):
+                assert f"move-{move}" in answered, (phase, move)
+    vague = "I usually just try to talk it through with people and it works out."
+    candidates = phase_candidates(question, library, "intro", [])
+    assert "move-one-time" not in already_answered(embedder, [vague], candidates, question.prompt)
+
+
+def test_a_question_that_repeats_the_interviewers_then_answers_it_is_not_put_to_the_interviewer() -> None:
+    """A new user echoed "Why the request happened?" before answering; the interviewer answered the echo with
+    the question's brief ("what we look for")."""
+    asked = "OK. Why do you think it happened, really?"
+    assert questions_in("Why the request happened? Marketing had a quarterly target on accounts.", asked) == []
+    assert questions_in("Why the request happened?", asked)  # nothing follows: it is a question to the interviewer
+    prompt = "Design a URL shortener like bit.ly for our company."
+    assert questions_in("How many users does the shortener have? I guess a lot of them.", prompt)

@@ -336,3 +336,21 @@ def test_rationales_describe_the_bar_not_the_candidate(catalog: Catalog, embedde
 def test_cue_phrases_match_whole_words_in_any_form(text: str, found: bool) -> None:
     pattern = cue_pattern(("idempotent", "at least once", "dedupe", "get", "race", "trade-off"))
     assert pattern is not None and bool(pattern.search(text)) is found
+
+
+def test_a_story_told_to_a_measured_outcome_shows_its_structure(catalog: Catalog, embedder: Embedder) -> None:
+    """Sentence by sentence a STAR story is 0.3-0.45 from every example of the structure signals; its shape (the
+    scene set, the candidate's actions, then an outcome with a number) shows it. A story without a measured
+    outcome is left to the embedding detector (on real interviews, crediting such stories lowered agreement
+    with the judges: story_shape.py)."""
+    from .test_candidate_questions import STAR_STORY
+
+    detector = _detector(catalog, embedder, Round.BEHAVIORAL)
+    told = parse_plain(f"Interviewer: Tell me about a time you pushed back.\nCandidate: {STAR_STORY}\n")
+    results = detector.detect(told).results
+    assert results["beh-star-structure"].shown and results["beh-quantified-result"].shown
+    assert any("grew 40%" in unit.text for unit, _ in results["beh-quantified-result"].quotes)
+    unmeasured = STAR_STORY.replace("cut conversion by 11%, about 1.8 million dollars over the quarter", "was worse") \
+        .replace("grew 40% over the quarter", "went up")
+    results = detector.detect(parse_plain(f"Interviewer: Tell me.\nCandidate: {unmeasured}\n")).results
+    assert not results["beh-quantified-result"].shown

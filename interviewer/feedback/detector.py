@@ -16,7 +16,9 @@ import yaml
 
 from interviewer.evaluation.quantities import spoken_numbers
 from interviewer.feedback.evidence import Unit, candidate_units
+from interviewer.feedback.exchanges import exchanges
 from interviewer.feedback.speech import disfluency
+from interviewer.feedback.story_shape import STORY_SHAPES
 from interviewer.feedback.structure import HINT_IS_THE_SIGNAL, OCCASIONS, STRUCTURAL
 from interviewer.rag.embeddings import Embedder
 from interviewer.types import Rubric, Strict, Transcript
@@ -238,6 +240,8 @@ class SignalDetector:
         topical = np.delete(similarities, self._structural_columns, axis=1) if units else similarities
         sentence_best = topical.max(axis=1) if topical.size else np.zeros(len(units), dtype=np.float32)
         results: dict[str, SignalResult] = {}
+        answer_of = {turn_id: number for number, exchange in enumerate(exchanges(transcript))
+                     for turn_id in exchange.turn_ids}
         for column, signal_id in enumerate(self.signal_ids):
             result = SignalResult(signal_id, 0.0)
             results[signal_id] = result
@@ -264,7 +268,9 @@ class SignalDetector:
             occasion = OCCASIONS.get(signal_id)
             result.occasion = occasion(units) if occasion else True
             structural = STRUCTURAL.get(signal_id)
-            found = structural(units) if structural else []
+            story_shape = STORY_SHAPES.get(signal_id)
+            found = (structural(units) if structural else
+                     story_shape(units, answer_of) if story_shape else [])
             if found and not result.shown:
                 result.shown = True
                 result.best = max(result.best, policy.detect_threshold)

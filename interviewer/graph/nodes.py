@@ -159,7 +159,8 @@ def analyze(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[s
         analysis = Analysis("answer", text)  # pasted code or a diagram is an answer, however short its prose
     company = scene.persona.companies[scene.company].answers if scene.company else []
     words = reading.spoken(text)
-    reply = reading.reply_to(embedder, questions_in(words), scene.question.facts, scene.persona.answers, company,
+    asked = next((t["text"] for t in reversed(state["turns"][:-1]) if t["role"] == "interviewer"), "")
+    reply = reading.reply_to(embedder, questions_in(words, asked), scene.question.facts, scene.persona.answers, company,
                              wrap_up=bool(state.get("closing_asked")), background=_background(scene),
                              said=[t["text"] for t in state["turns"] if t["role"] == "interviewer"])
     components = scene.library.component_names() if scene.library else []
