@@ -354,3 +354,19 @@ def test_a_story_told_to_a_measured_outcome_shows_its_structure(catalog: Catalog
         .replace("grew 40% over the quarter", "went up")
     results = detector.detect(parse_plain(f"Interviewer: Tell me.\nCandidate: {unmeasured}\n")).results
     assert not results["beh-quantified-result"].shown
+
+
+@pytest.mark.parametrize(("quote", "claim"), [
+    ("My manager told me my design docs were too long.", "their manager told them their design docs were too long"),
+    ("Yes. We added an experiment step to our process.", "they added an experiment step to their process"),
+    ("Yes, as I said, the optional prompt after purchase.", "the optional prompt after purchase"),
+    ("So I personally pulled the funnel data.", "they personally pulled the funnel data"),
+    ("Three fixes: first, split hot cells.", "three fixes: first, split hot cells"),
+    ("Redis holds the counters.", "Redis holds the counters"),
+    ("No, we never sharded it.", "no, they never sharded it"),
+])
+def test_a_claim_reports_the_candidates_words_in_the_third_person_mid_sentence(quote: str, claim: str) -> None:
+    """A new user read "the candidate said Their manager told them" and "the candidate said yes, as they said"."""
+    from interviewer.feedback.evidence import reported
+
+    assert reported(quote) == claim

@@ -130,7 +130,8 @@ def verify_claim(transcript: Transcript, claim: Claim) -> bool:
 REPORTED_WORDS = 25
 _SENTENCE_OPENERS = set("""so then okay ok well and but if for the a an it its this that these those there when
 while we our yes no yeah first next after before once since because also now right sure each every most some all
-to in on at with what which how why where one two is are do does did can could would should will has have""".split())
+to in on at with what which how why where one two three four five six seven eight nine ten is are do does did can
+could would should will has have""".split())
 _FIRST_PERSON = [(re.compile(rf"\b{first}\b"), third) for first, third in [
     ("I'd", "they'd"), ("I'll", "they'll"), ("I'm", "they're"), ("I've", "they've"), ("I was", "they were"),
     ("I am", "they are"), ("I", "they"), ("myself", "themselves"), ("my", "their"), ("My", "Their"), ("me", "them"),
@@ -140,6 +141,12 @@ _FIRST_PERSON = [(re.compile(rf"\b{first}\b"), third) for first, third in [
 ]]
 
 
+_THIRD_PERSON = {"they", "they'd", "they'll", "they're", "they've", "their", "them", "themselves"}
+_DISCOURSE = re.compile(
+    r"^(?:(?:yes|yeah|yep|sure|ok|okay|well|so|and|but|right|honestly|um+|uh+|(?:like|as) i (?:said|mentioned|"
+    r"described|told you))\b[,.!;:]?\s+)+", re.IGNORECASE)
+"""Words that open a spoken answer without belonging to what it says: left out of a claim's report of it."""
+MIN_REPORTED_WORDS = 3
 _NEGATION = re.compile(r"\b(not|no|never|none|nothing|nobody|neither|nor|without|cannot)\b|n't\b", re.IGNORECASE)
 
 
@@ -147,12 +154,17 @@ def reported(quote: str, limit: int = REPORTED_WORDS) -> str:
     """The candidate's words in the third person, for a claim's text: "I'd shard by user" -> "they'd shard by
     user"; cut at `limit` words with an ellipsis, but never where the cut would drop a negation (the claim would
     say the opposite of the sentence): such a sentence is reported whole."""
-    words = " ".join(quote.split()).lstrip("-*• ").rstrip(".!?:;,").split(" ")
-    if words and words[0].strip(",").lower() in _SENTENCE_OPENERS:
-        words[0] = words[0].lower()  # "So, we" -> "so, they"; "Redis holds" keeps its capital
+    text = " ".join(quote.split()).lstrip("-*• ").rstrip(".!?:;,")
+    stripped = _DISCOURSE.sub("", text)
+    if len(stripped.split()) >= MIN_REPORTED_WORDS:
+        text = stripped  # "Yes, as I said, the prompt..." -> "the prompt..."
+    words = text.split(" ")
     if _NEGATION.search(" ".join(words[limit:])):
         limit = len(words)
     text = " ".join(words[:limit]) + (" …" if len(words) > limit else "")
     for pattern, replacement in _FIRST_PERSON:
         text = pattern.sub(replacement, text)
+    first = text.split(" ", 1)[0]
+    if first.strip(",:").lower() in _SENTENCE_OPENERS | _THIRD_PERSON:
+        text = first.lower() + text[len(first):]  # "My manager" -> "their manager"; "Redis holds" keeps its capital
     return text
