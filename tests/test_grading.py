@@ -370,3 +370,22 @@ def test_a_claim_reports_the_candidates_words_in_the_third_person_mid_sentence(q
     from interviewer.feedback.evidence import reported
 
     assert reported(quote) == claim
+
+
+def test_with_nothing_to_quote_the_improvements_say_what_was_not_credited(catalog: Catalog,
+                                                                          embedder: Embedder) -> None:
+    """A new user read "Improvements: None found." next to "no hire" and two dimensions at 2/4. What kept those
+    dimensions down is printed there, as the grader's account (not as claims the checker would have to hold)."""
+    sample = next(s for s in catalog.samples if s.id == "sd-l4-url-shortener")
+    rubric = catalog.rubric(sample.round)
+    feedback = grade_transcript(sample.transcript, rubric, SignalDetector(rubric, embedder), target=Level.L6)
+    below = [g for g in feedback.dimensions if g.score is not None and g.score < 3 and g.not_credited]
+    assert below
+    bare = feedback.model_copy(update={"improvements": []})
+    text = to_markdown(bare)
+    section = text.split("## Improvements", 1)[1].split("\n## ", 1)[0]
+    assert "None found" not in section
+    for grade in below:
+        assert f"*{grade.name}: {'; '.join(grade.not_credited)}.*" in section
+    printed = check_feedback(sample.transcript, text, OfflineEntailment())
+    assert printed.score == 1.0 and not any("not credited" in c.text.lower() for c in printed.claims)

@@ -42,6 +42,20 @@ def _claim_lines(claim: Claim) -> list[str]:
     return lines
 
 
+def _uncredited(feedback: Feedback) -> list[str]:
+    """With no improvement to quote, what kept the dimensions below the bar from a higher grade: what they were
+    not credited for (not a claim that it never came up: it was not said clearly enough to credit)."""
+    below = [f"{grade.name}: {'; '.join(grade.not_credited)}" for grade in feedback.dimensions
+             if grade.score is not None and grade.score < 3 and grade.not_credited]
+    if not below:
+        return ["- None found."]
+    lines = ["None with a quote to show. Not credited in the dimensions below the bar (no answer showed it clearly "
+             "enough; say it outright next time):"]
+    for line in below:
+        lines += ["", f"*{line}.*"]  # paragraphs, not bullets: what was not credited is not a claim
+    return lines
+
+
 def to_markdown(feedback: Feedback) -> str:
     title = ROUND_TITLES.get(feedback.round.value, feedback.round.value)
     company = f", {feedback.company.value}" if feedback.company else ""
@@ -69,7 +83,7 @@ def to_markdown(feedback: Feedback) -> str:
     out += ["", "## Strengths", ""]
     out += [line for claim in feedback.strengths for line in _claim_lines(claim)] or ["- None with evidence."]
     out += ["", "## Improvements", ""]
-    out += [line for claim in feedback.improvements for line in _claim_lines(claim)] or ["- None found."]
+    out += [line for claim in feedback.improvements for line in _claim_lines(claim)] or _uncredited(feedback)
     if feedback.next_level:
         out += ["", "## What the next level would have shown", ""]
         out += [f"- {item}" for item in feedback.next_level]
