@@ -20,6 +20,7 @@ from interviewer.words import sentences
 _QUESTION_WORD = (r"(?:how|what|which|who|when|where|why|is|are|do|does|did|can|could|should|would|will|may|must|"
                   r"shall|am|have|has)")
 _WH = r"(?:how|what|which|who|when|where|why)"
+_QUESTION_WORDS = frozenset(_QUESTION_WORD.strip("(?:)").split("|"))
 _SUB_QUESTION = re.compile(rf"(?:,|;)\s*(?:and|or|also|plus)\s+(?={_QUESTION_WORD}\b)|(?:,|;)\s*(?={_WH}\b)|"
                            rf"\s+(?:and|or)\s+(?={_WH}\b)", re.IGNORECASE)
 """Where one question sentence holds two: ", and how fast ...", "; what about ...", " and which ..." (a bare
@@ -82,8 +83,21 @@ def split_questions(sentence: str) -> list[str]:
             merged[-1] = f"{merged[-1]}, {part}"
         else:
             merged.append(part)
-    questions = [part for part in merged if len(part.split()) >= MIN_WORDS]
+    questions = [split for part in merged if len(part.split()) >= MIN_WORDS for split in _each_counted(part)]
     return questions or ([body] if body else [])
+
+
+_COUNT_OF_TWO = re.compile(r"^(?P<lead>.*?\bhow (?:many|much)\s+)(?P<a>[a-z-]+)\s+and\s+(?P<b>[a-z-]+)\b(?P<rest>.*)$",
+                           re.IGNORECASE)
+
+
+def _each_counted(question: str) -> list[str]:
+    """"how many riders and drivers do we have at peak" asks two counts, which different facts may answer (or
+    none): one question each."""
+    match = _COUNT_OF_TWO.match(question)
+    if match is None or match["b"].lower() in _QUESTION_WORDS:
+        return [question]
+    return [f"{match['lead']}{match[word]}{match['rest']}" for word in ("a", "b")]
 
 
 ECHO_WORDS = 10

@@ -85,6 +85,11 @@ def rate_hook(answer: str) -> Hook | None:
     return Hook("rate", hook.text)
 
 
+_SOMETHING_ELSES = re.compile(r"\b(its|their|his|her)\s+$")
+"""A common noun owned by something else ("its queue grows", about a shard) is not a part of the candidate's
+design, which a follow-up could call "your queue"."""
+
+
 def component_hook(answer: str, components: list[tuple[str, list[str]]],
                    avoid: frozenset[str] = frozenset()) -> Hook | None:
     """The first of the round's components (each a name and the wordings that find it) that the answer names.
@@ -96,9 +101,10 @@ def component_hook(answer: str, components: list[tuple[str, list[str]]],
         if said in avoid:
             continue
         for wording in wordings:
-            match = re.search(rf"(?<![\w-]){re.escape(wording.lower())}(?![\w-])", lowered)
-            if match:
-                found.append((match.start(), said))
+            for match in re.finditer(rf"(?<![\w-]){re.escape(wording.lower())}(?![\w-])", lowered):
+                if not _SOMETHING_ELSES.search(lowered, 0, match.start()):
+                    found.append((match.start(), said))
+                    break
     return Hook("component", min(found)[1]) if found else None
 
 

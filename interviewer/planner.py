@@ -378,8 +378,10 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
     if s.analysis.command == "hint":
         hint, kind = s.hint or (None, None)
         return Move("hint", clock.phase, probe=s.current_probe, signal=s.current_signal, hint=hint, hint_kind=kind)
-    if s.analysis.kind == "clarifying" or s.confirm:
+    waits = s.analysis.text.rstrip().endswith("?")
+    if s.analysis.kind == "clarifying" or (s.confirm and (s.analysis.kind != "answer" or waits)):
         return Move("clarify", clock.phase, probe=s.current_probe)  # answer, or say yes, and let them go on
+    # An answer that asked to confirm a framing on the way and went on gets the yes and the next question.
     if s.analysis.kind == "short" and not s.elaborated:
         return Move("elaborate", clock.phase, probe=s.current_probe)
     code_phase = next((index for index, phase in enumerate(phases) if phase.code), None)

@@ -13,7 +13,11 @@ def texts(answer: str) -> list[str]:
 def test_every_question_in_an_answer_is_found_and_split() -> None:
     answer = ("Two questions before I design: how many users and notifications per day, and how fast must a login "
               "code go out? I assume both transactional and marketing.")
-    assert texts(answer) == ["how many users and notifications per day", "how fast must a login code go out"]
+    assert texts(answer) == ["how many users per day", "how many notifications per day",
+                             "how fast must a login code go out"]  # two counts, which two facts may answer
+    riders = "Roughly how many riders and drivers do we have at peak?"
+    assert texts(riders) == ["Roughly how many riders do we have at peak",
+                             "Roughly how many drivers do we have at peak"]
     middle = ("Let me start with the API. Roughly how many teams will call it? Then the pipeline: a queue per "
               "priority and workers per channel.")
     assert texts(middle) == ["Roughly how many teams will call it"]

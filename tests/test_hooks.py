@@ -24,6 +24,8 @@ def test_a_component_reads_as_a_proper_name_or_as_the_candidates_own() -> None:
     assert component_hook("A cache in front, then Redis.", COMPONENTS).text == "your cache"  # type: ignore[union-attr]
     assert component_hook("A cache in front, then Redis.", COMPONENTS, frozenset({"your cache"})).text == "Redis"  # type: ignore[union-attr]
     assert component_hook("Recache everything.", COMPONENTS) is None
+    # "its queue" is the shard's, not a part of the design the interviewer could call "your queue"
+    assert component_hook("The shard pegs a core and its cache fills up.", COMPONENTS) is None
 
 
 def test_an_answer_can_have_both_kinds() -> None:

@@ -230,6 +230,14 @@ def test_a_request_to_go_on_gets_a_yes_and_no_new_question(catalog: Catalog) -> 
     assert move.kind == "clarify" and move.confirm
 
 
+def test_an_answer_that_asks_to_confirm_on_the_way_gets_a_yes_and_the_next_question(catalog: Catalog) -> None:
+    """A new user asked "Is it fair to assume the top 10 cities carry half the load?" mid-answer and went on;
+    the interviewer said only "That's a reasonable read. Carry on."."""
+    move = _move(catalog, Analysis("answer", "Is it fair to assume the top cities carry half the load? If so, I'd "
+                                             "shard by geohash cell and cache per cell."), confirm=True)
+    assert move.kind == "probe" and move.confirm
+
+
 def test_the_round_closes_with_the_candidates_questions_and_time_only_when_it_is_up(catalog: Catalog) -> None:
     budgets = phase_budgets(catalog.phases[Round.SYSTEM_DESIGN], 45)
     late = _move(catalog, Analysis("answer", "x"), _clock(catalog, elapsed=sum(budgets) + 5, phase=3))
