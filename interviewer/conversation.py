@@ -105,7 +105,10 @@ def time_table(status: Status) -> str:
     lines = [f"{'phase':<28}{'budget':>8}{'left':>8}"]
     for index, (name, budget, left) in enumerate(status.table, start=1):
         mark = "▶" if index == status.phase_number else " "
-        lines.append(f"{mark} {name:<26}{minutes(budget):>8}{minutes(left):>8}")
+        if index < status.phase_number:  # gone by: its budget no longer counts towards the round's
+            lines.append(f"{mark} {name:<26}{'':>8}{'done':>8}")
+        else:
+            lines.append(f"{mark} {name:<26}{minutes(budget):>8}{minutes(left):>8}")
     lines.append(f"  {'total left':<26}{'':>8}{minutes(status.total_left):>8}")
     return "\n".join(lines)
 

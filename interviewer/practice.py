@@ -444,6 +444,7 @@ class Practice:
                                 question=self.scene.question.id,
                                 turns=[Turn.model_validate(t) for t in values["turns"]])
         feedback = Feedback.model_validate(values["feedback"])
+        self.session.meta.elapsed = self._clock.now()
         self.session.finish(transcript, feedback)
         return feedback
 

@@ -321,3 +321,15 @@ def test_a_number_hook_feeds_only_the_moves_its_kind_of_number_fits(catalog: Cat
     assert "move-number-cost" not in hooked("1% of traffic for an hour")
     assert "move-number-latency" in hooked("200 ms at p99")
     assert "move-number-cost" in hooked("70 billion impressions a day")
+
+
+def test_the_time_table_marks_phases_gone_by_as_done() -> None:
+    """A new user read budgets adding up to 48 minutes of a 45-minute round: ended phases kept their budget."""
+    from interviewer.conversation import Status, time_table
+
+    status = Status("System design", "L5", "Deep dive", 3, 3, 600.0, 1500.0,
+                    [("Clarify requirements", 360.0, 0.0), ("High-level design", 600.0, 0.0),
+                     ("Deep dive", 900.0, 600.0)])
+    lines = time_table(status).splitlines()
+    assert lines[1].split()[-1] == "done" and "6:00" not in lines[1]
+    assert lines[3].startswith("▶ Deep dive") and lines[3].split()[-2:] == ["15:00", "10:00"]

@@ -73,6 +73,8 @@ def test_practice_from_an_answers_file(home: Path, tmp_path: Path) -> None:
     assert "multi" not in candidate[1] and "\n" in candidate[1]  # a multi-line answer stays one turn
     for name in ("feedback.md", "feedback.json", "transcript.md", "transcript.jsonl"):
         assert (folder / name).exists()
+    meta = json.loads((folder / "meta.json").read_text())
+    assert meta["status"] == "finished" and meta["elapsed"] > 0  # the round's clock when it ended
     assert json.loads((folder / "meta.json").read_text())["status"] == "finished"
 
 
