@@ -117,8 +117,16 @@ class Candidate:
 def phase_candidates(question: Question, library: RoundMoves | None, phase_id: str,
                      hooks: list[Hook]) -> list[Candidate]:
     """The question's probes for the phase, then the library's moves for it (a hook move only when the last
-    answer has its kind of hook; its id names the hook, so it can build on other words another time)."""
-    found = [Candidate(p.id, p.signal, phase_id, " ".join(p.text.split()), "question")
+    answer has its kind of hook; its id names the hook, so it can build on other words another time). A probe
+    counts as answered as the library's moves on its signal do (their `answered_if`): "Who made the final call?"
+    is not asked after "they agreed and signed off"."""
+    stated: dict[str, list[str]] = {}
+    for move in library.moves if library else []:
+        if move.hook is None and move.answered_if:
+            stated.setdefault(move.signal, []).append(move.answered_if)
+    found = [Candidate(p.id, p.signal, phase_id, " ".join(p.text.split()), "question",
+                       answered_if="|".join(f"(?:{pattern})" for pattern in stated[p.signal])
+                       if p.signal in stated else None)
              for p in question.probes if p.phase == phase_id]
     by_kind = {hook.kind: hook.text for hook in hooks}
     for move in library.moves if library else []:

@@ -191,3 +191,22 @@ def test_a_question_that_repeats_the_interviewers_then_answers_it_is_not_put_to_
     assert questions_in("Why the request happened?", asked)  # nothing follows: it is a question to the interviewer
     prompt = "Design a URL shortener like bit.ly for our company."
     assert questions_in("How many users does the shortener have? I guess a lot of them.", prompt)
+
+
+def test_a_questions_probe_is_answered_as_the_librarys_moves_on_its_signal(embedder) -> None:  # type: ignore[no-untyped-def]
+    """After a story with the A/B test and the VP's sign-off, "How did you make your case: what evidence or numbers
+    did you bring?" and "Who made the final call?" asked back what the candidate had said."""
+    from interviewer.catalog import load_catalog
+    from interviewer.config import get_settings
+    from interviewer.graph.reading import already_answered
+    from interviewer.moves import phase_candidates
+    from interviewer.types import Round
+
+    catalog = load_catalog(get_settings().corpus)
+    question = catalog.questions["beh-pushing-back"]
+    candidates = [c for phase in ("story", "probe")
+                  for c in phase_candidates(question, catalog.moves[Round.BEHAVIORAL], phase, [])]
+    evidence = next(c for c in candidates if c.source == "question" and c.signal == "beh-disagrees-with-data")
+    assert evidence.id in already_answered(embedder, [STAR_STORY], candidates, question.prompt)
+    assert evidence.id not in already_answered(embedder, ["I told them it was a bad idea."], candidates,
+                                                question.prompt)
