@@ -85,9 +85,10 @@ def rate_hook(answer: str) -> Hook | None:
     return Hook("rate", hook.text)
 
 
-_SOMETHING_ELSES = re.compile(r"\b(its|their|his|her)\s+$")
+_SOMETHING_ELSES = re.compile(r"\b(its|their|his|her|(i was|i'm|i am|as) (the|a|an))\s+$")
 """A common noun owned by something else ("its queue grows", about a shard) is not a part of the candidate's
-design, which a follow-up could call "your queue"."""
+design, which a follow-up could call "your queue"; nor is the candidate's own role ("I was the tech lead": not
+"your tech lead")."""
 
 
 def component_hook(answer: str, components: list[tuple[str, list[str]]],

@@ -389,3 +389,20 @@ def test_with_nothing_to_quote_the_improvements_say_what_was_not_credited(catalo
         assert f"*{grade.name}: {'; '.join(grade.not_credited)}.*" in section
     printed = check_feedback(sample.transcript, text, OfflineEntailment())
     assert printed.score == 1.0 and not any("not credited" in c.text.lower() for c in printed.claims)
+
+
+def test_a_behavioral_story_is_not_held_to_asking_clarifying_questions(catalog: Catalog, embedder: Embedder) -> None:
+    """"The candidate never asked a clarifying question ... before starting to solve" was printed for a story."""
+    from .test_candidate_questions import STAR_STORY
+
+    rubric = catalog.rubric(Round.BEHAVIORAL)
+    transcript = parse_plain(f"Interviewer: Tell me about a time you pushed back.\nCandidate: {STAR_STORY}\n")
+    feedback = grade_transcript(transcript, rubric, _detector(catalog, embedder, Round.BEHAVIORAL), target=Level.L5,
+                                question=catalog.questions["beh-pushing-back"])
+    claimed = {c.signal for g in feedback.dimensions for c in g.claims}
+    missing = {s for g in feedback.dimensions for s in g.signals_missing}
+    assert "clarify-first" not in claimed | missing
+    probing = catalog.questions["beh-explaining-to-stakeholders"]  # this one asks who the audience was
+    feedback = grade_transcript(transcript, rubric, _detector(catalog, embedder, Round.BEHAVIORAL), target=Level.L5,
+                                question=probing)
+    assert "clarify-first" in {s for g in feedback.dimensions for s in g.signals_missing}

@@ -26,6 +26,9 @@ def test_a_component_reads_as_a_proper_name_or_as_the_candidates_own() -> None:
     assert component_hook("Recache everything.", COMPONENTS) is None
     # "its queue" is the shard's, not a part of the design the interviewer could call "your queue"
     assert component_hook("The shard pegs a core and its cache fills up.", COMPONENTS) is None
+    roles = [("tech lead", ["tech lead"])]
+    assert component_hook("Last year I was the tech lead on checkout.", roles) is None
+    assert component_hook("Our tech lead disagreed.", roles).text == "your tech lead"  # type: ignore[union-attr]
 
 
 def test_an_answer_can_have_both_kinds() -> None:

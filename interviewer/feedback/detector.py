@@ -64,6 +64,8 @@ class GradingPolicy(Strict):
     touch_threshold: float
     touch_threshold_by_round: dict[str, float] = {}
     """Rounds whose answers sit near every dimension without addressing it (behavioral: every answer is a story)."""
+    unasked_by_round: dict[str, list[str]] = {}
+    """Signals a round gives no occasion for unless its question probes them: graded only if shown anyway."""
     support_floor: float
     top_floor: float
     top_margin: float

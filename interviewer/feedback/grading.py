@@ -98,7 +98,15 @@ def gather_evidence(transcript: Transcript, rubric: Rubric, detector: SignalDete
     code = best_code_run(transcript, question) if question is not None else None
     return GradingEvidence(detection=detection, speech=speech, asked=asked, code=code, concepts=concepts,
                            injections=injections,
-                           not_applicable=frozenset(question.not_applicable if question else ()))
+                           not_applicable=_not_applicable(rubric, detector.policy, question))
+
+
+def _not_applicable(rubric: Rubric, policy: GradingPolicy, question: Question | None) -> frozenset[str]:
+    """The question's signals without an occasion, and the round's (a behavioral story asks for no clarifying
+    question) unless the question probes them."""
+    probed = {probe.signal for probe in question.probes} if question else set()
+    unasked = set(policy.unasked_by_round.get(rubric.round.value, [])) - probed
+    return frozenset(question.not_applicable if question else ()) | unasked
 
 
 def grade_transcript(
