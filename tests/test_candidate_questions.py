@@ -210,3 +210,22 @@ def test_a_questions_probe_is_answered_as_the_librarys_moves_on_its_signal(embed
     assert evidence.id in already_answered(embedder, [STAR_STORY], candidates, question.prompt)
     assert evidence.id not in already_answered(embedder, ["I told them it was a bad idea."], candidates,
                                                 question.prompt)
+
+
+def test_a_traffic_split_is_not_asked_how_it_was_measured() -> None:
+    """"You mentioned "5% traffic split". How did you measure that?" asked how an allocation was measured."""
+    from interviewer.catalog import load_catalog
+    from interviewer.config import get_settings
+    from interviewer.hooks import Hook
+    from interviewer.moves import phase_candidates
+    from interviewer.types import Round
+
+    catalog = load_catalog(get_settings().corpus)
+    question = catalog.questions["beh-pushing-back"]
+
+    def measured(hook: str) -> bool:
+        found = phase_candidates(question, catalog.moves[Round.BEHAVIORAL], "story", [Hook("number", hook)])
+        return any(c.id.startswith("move-number-measured:") for c in found)
+
+    assert measured("40% over the quarter") and measured("1.8 million dollars of lost revenue")
+    assert not measured("5% of sessions stay on the old flow") and not measured("5% traffic split")
