@@ -349,6 +349,7 @@ def test_a_story_told_to_a_measured_outcome_shows_its_structure(catalog: Catalog
     told = parse_plain(f"Interviewer: Tell me about a time you pushed back.\nCandidate: {STAR_STORY}\n")
     results = detector.detect(told).results
     assert results["beh-star-structure"].shown and results["beh-quantified-result"].shown
+    assert results["beh-specific-instance"].shown  # a story told in full is one real episode
     assert any("grew 40%" in unit.text for unit, _ in results["beh-quantified-result"].quotes)
     unmeasured = STAR_STORY.replace("cut conversion by 11%, about 1.8 million dollars over the quarter", "was worse") \
         .replace("grew 40% over the quarter", "went up")
@@ -364,6 +365,8 @@ def test_a_story_told_to_a_measured_outcome_shows_its_structure(catalog: Catalog
     ("Three fixes: first, split hot cells.", "three fixes: first, split hot cells"),
     ("Redis holds the counters.", "Redis holds the counters"),
     ("No, we never sharded it.", "no, they never sharded it"),
+    ("Thanks. I'll assume inboxes persist.", "they'll assume inboxes persist"),
+    ("Second would be the preference lookup.", "second would be the preference lookup"),
 ])
 def test_a_claim_reports_the_candidates_words_in_the_third_person_mid_sentence(quote: str, claim: str) -> None:
     """A new user read "the candidate said Their manager told them" and "the candidate said yes, as they said"."""

@@ -131,7 +131,7 @@ REPORTED_WORDS = 25
 _SENTENCE_OPENERS = set("""so then okay ok well and but if for the a an it its this that these those there when
 while we our yes no yeah first next after before once since because also now right sure each every most some all
 to in on at with what which how why where one two three four five six seven eight nine ten is are do does did can
-could would should will has have""".split())
+could would should will has have second third fourth finally last""".split())
 _FIRST_PERSON = [(re.compile(rf"\b{first}\b"), third) for first, third in [
     ("I'd", "they'd"), ("I'll", "they'll"), ("I'm", "they're"), ("I've", "they've"), ("I was", "they were"),
     ("I am", "they are"), ("I", "they"), ("myself", "themselves"), ("my", "their"), ("My", "Their"), ("me", "them"),
@@ -143,8 +143,9 @@ _FIRST_PERSON = [(re.compile(rf"\b{first}\b"), third) for first, third in [
 
 _THIRD_PERSON = {"they", "they'd", "they'll", "they're", "they've", "their", "them", "themselves"}
 _DISCOURSE = re.compile(
-    r"^(?:(?:yes|yeah|yep|sure|ok|okay|well|so|and|but|right|honestly|um+|uh+|(?:like|as) i (?:said|mentioned|"
-    r"described|told you))\b[,.!;:]?\s+)+", re.IGNORECASE)
+    r"^(?:(?:yes|yeah|yep|sure|ok|okay|well|so|and|but|right|honestly|um+|uh+|thanks|thank you|got it|great|"
+    r"alright|all right|good question|fair enough|(?:like|as) i (?:said|mentioned|described|told you))\b[,.!;:]?\s+)+",
+    re.IGNORECASE)
 """Words that open a spoken answer without belonging to what it says: left out of a claim's report of it."""
 MIN_REPORTED_WORDS = 3
 _NEGATION = re.compile(r"\b(not|no|never|none|nothing|nobody|neither|nor|without|cannot)\b|n't\b", re.IGNORECASE)

@@ -92,7 +92,13 @@ def quantified_result(units: list[Unit], answer_of: Mapping[int, int]) -> list[U
     return [unit for unit in units if _statement(unit) and _MOVED.search(unit.text) and _measured(unit.text)]
 
 
+def told_episode(units: list[Unit], answer_of: Mapping[int, int]) -> list[Unit]:
+    """A story told in full is one real episode: the sentence that sets its scene."""
+    return star_structure(units, answer_of)[0::2]
+
+
 STORY_SHAPES: dict[str, Callable[[list[Unit], Mapping[int, int]], list[Unit]]] = {
     "beh-star-structure": star_structure,
+    "beh-specific-instance": told_episode,
     "beh-quantified-result": quantified_result,
 }
