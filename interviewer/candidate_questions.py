@@ -21,10 +21,10 @@ _QUESTION_WORD = (r"(?:how|what|which|who|when|where|why|is|are|do|does|did|can|
                   r"shall|am|have|has)")
 _WH = r"(?:how|what|which|who|when|where|why)"
 _QUESTION_WORDS = frozenset(_QUESTION_WORD.strip("(?:)").split("|"))
-_SUB_QUESTION = re.compile(rf"(?:,|;)\s*(?:and|or|also|plus)\s+(?={_QUESTION_WORD}\b)|(?:,|;)\s*(?={_WH}\b)|"
+_SUB_QUESTION = re.compile(rf"(?:,|;)\s*(?:and|also|plus)\s+(?={_QUESTION_WORD}\b)|(?:,|;)\s*(?={_WH}\b)|"
                            rf"\s+(?:and|or)\s+(?={_WH}\b)", re.IGNORECASE)
 """Where one question sentence holds two: ", and how fast ...", "; what about ...", " and which ..." (a bare
-", do we ..." continues the same question)."""
+", do we ..." continues the same question, and ", or is ..." offers the other side of one question)."""
 _CONDITION = re.compile(r"^\W*(and\s+|so\s+)?(when|if|since|because|given|assuming|once|after|before)\b[^,]*$",
                         re.IGNORECASE)
 _LEAD_IN = re.compile(r"^[^:?]{0,80}\b(questions?|ask|clarify|check|confirm|wondering|curious)\b[^:?]*:\s*|"

@@ -140,7 +140,7 @@ def _practice(round_: str | None, level: str | None, company: str | None, questi
     catalog = load_catalog(settings.corpus)
     if question_id is not None and round_ is None and question_id in catalog.questions:
         round_ = catalog.questions[question_id].round.value  # the question decides its round
-    if interactive and not (round_ and level and company):
+    if interactive and not (round_ and level):  # a candidate who named round and level wants no questions
         from interviewer.tty import echo
 
         with echo(on=True):

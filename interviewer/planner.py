@@ -307,7 +307,7 @@ def open_candidates(ground: Ground, phase_id: str, situation: Situation, depth: 
         elif depth == "drill":
             template = template_of(candidate.id)
             fits = ((candidate.source == "hook" and template not in templates[-HOOK_GAP:]
-                     and templates.count(template) <= HOOK_TEMPLATE_USES)
+                     and templates.count(template) < HOOK_TEMPLATE_USES)
                     or (candidate.source == "library" and candidate.signal not in situation.stated_signals))
         else:
             fits = candidate.source == "library" and not shown and times <= 1

@@ -24,6 +24,8 @@ def test_every_question_in_an_answer_is_found_and_split() -> None:
     lead_in = "Before I design anything: roughly how many new links a month, and how many redirects per link?"
     assert texts(lead_in) == ["roughly how many new links a month", "how many redirects per link"]
     assert texts("Redis: is it the right store here?") == ["Redis: is it the right store here"]
+    either = "Do we need to run multi-region, or is a single region with multiple zones acceptable?"
+    assert texts(either) == [either.rstrip("?")]  # the other side of one question, not a second one
     assert texts("Is it one-to-one chat only? Or groups too? And do we need read receipts?") == [
         "Is it one-to-one chat only", "Or groups too", "And do we need read receipts"]
 
