@@ -85,7 +85,7 @@ def rate_hook(answer: str) -> Hook | None:
     return Hook("rate", hook.text)
 
 
-_SOMETHING_ELSES = re.compile(r"\b(its|their|his|her|(i was|i'm|i am|as) (the|a|an))\s+$")
+_OWNED_ELSEWHERE = re.compile(r"\b(its|their|his|her|(i was|i'm|i am|as) (the|a|an))\s+$")
 """A common noun owned by something else ("its queue grows", about a shard) is not a part of the candidate's
 design, which a follow-up could call "your queue"; nor is the candidate's own role ("I was the tech lead": not
 "your tech lead")."""
@@ -103,7 +103,7 @@ def component_hook(answer: str, components: list[tuple[str, list[str]]],
             continue
         for wording in wordings:
             for match in re.finditer(rf"(?<![\w-]){re.escape(wording.lower())}(?![\w-])", lowered):
-                if not _SOMETHING_ELSES.search(lowered, 0, match.start()):
+                if not _OWNED_ELSEWHERE.search(lowered, 0, match.start()):
                     found.append((match.start(), said))
                     break
     return Hook("component", min(found)[1]) if found else None

@@ -8,7 +8,8 @@ evidence; these add to the embedding detector, they never take a signal away.
 Measured on the MIT dev persons (real interviews, judges' ratings): an anchored episode told through actions to
 any outcome, without a number, is found in 12 of 72 interviews and goes with lower ratings (Spearman -0.24 with
 Overall, -0.34 with StructuredAnswers), and crediting it lowered the grader's agreement (0.442 -> 0.414); so the
-story shape asks for a measured outcome, and a specific episode alone is left to the embedding detector."""
+story shape asks for a measured outcome, and a specific episode is credited here only as part of such a story
+(on its own it is left to the embedding detector)."""
 
 from __future__ import annotations
 
