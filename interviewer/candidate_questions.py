@@ -52,6 +52,9 @@ _REPORTED = re.compile(r"\b(said|asked|ask(ing)? (him|her|them)|told|wondered|re
                        r"say(ing)? something like)\b", re.IGNORECASE)
 """A question inside a story's reported speech ("So I asked him: can I rerun it?") is not put to the
 interviewer."""
+_ASSUMES = re.compile(r"^\W*(so\s+)?(i'?ll|i will|i'?m going to|let'?s|let me|i'?d)?\s*(assume|go with|say)\b|"
+                      r"^\W*(assuming|my assumption)\b", re.IGNORECASE)
+"""A statement that takes an assumption in place of an answer."""
 MIN_WORDS = 2
 NEAR_MISS = 0.1
 """A question just short of an answer that is said anyway (for another question) counts as answered."""
@@ -66,6 +69,9 @@ class AskedQuestion:
     """True when the candidate answered it, or assumed an answer, in the next sentence."""
     confirm: bool = False
     """True when it asks the interviewer to confirm the candidate's framing."""
+    assumed: bool = False
+    """True when the candidate goes on with an assumption of their own ("Do we host templates? I'll assume we
+    do."): with no fact to say, the interviewer accepts it."""
 
 
 def _is_question(sentence: str) -> bool:
@@ -117,12 +123,14 @@ def questions_in(text: str, asked: str = "") -> list[AskedQuestion]:
         following = parts[index + 1] if index + 1 < len(parts) else ""
         goes_on = bool(following) and not _is_question(following)
         answered = goes_on and bool(_SELF_ANSWER.match(following))
+        assumes = goes_on and bool(_ASSUMES.match(following))
         for number, piece in enumerate(pieces):
             last = number == len(pieces) - 1
             for question in split_questions(piece):
                 if last and goes_on and _echoes(question, asked_words):
                     continue
-                found.append(AskedQuestion(question, answered and last, bool(_CONFIRM.match(question))))
+                found.append(AskedQuestion(question, answered and last, bool(_CONFIRM.match(question)),
+                                           assumes and last))
     return found
 
 
@@ -168,9 +176,10 @@ def match_answers(questions: Sequence[AskedQuestion], answers: Sequence[str], ma
     """Each question's best answer, when its margin over that answer's bar (a (questions, answers) matrix) is
     not negative; each answer said once. A question nothing answers is unanswered (or, when `about_us` says it
     asks about the team or the company, not the interviewer's to answer) unless the candidate answered it
-    themselves."""
+    themselves; one they answered with an assumption of their own is accepted (`confirm`)."""
     said: list[str] = []
     missed: list[tuple[int, int]] = []
+    accepted = False
     for row, question in enumerate(questions):
         if question.confirm:
             continue
@@ -180,10 +189,12 @@ def match_answers(questions: Sequence[AskedQuestion], answers: Sequence[str], ma
                 said.append(answers[best])
         elif not question.self_answered:
             missed.append((row, best))
+        elif question.assumed:
+            accepted = True  # nothing defines it and the candidate chose: their call, taken
     unanswered: list[str] = []
     not_mine: list[str] = []
     for row, best in missed:
         if best >= 0 and answers[best] in said and margins[row, best] >= -NEAR_MISS:
             continue  # what it asks is in an answer given to another question
         (not_mine if row < len(about_us) and about_us[row] else unanswered).append(questions[row].text)
-    return Reply(said, unanswered, any(question.confirm for question in questions), not_mine)
+    return Reply(said, unanswered, any(question.confirm for question in questions) or accepted, not_mine)

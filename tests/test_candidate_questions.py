@@ -231,3 +231,16 @@ def test_a_traffic_split_is_not_asked_how_it_was_measured() -> None:
 
     assert measured("40% over the quarter") and measured("1.8 million dollars of lost revenue")
     assert not measured("5% of sessions stay on the old flow") and not measured("5% traffic split")
+
+
+def test_a_question_the_candidate_settles_with_an_assumption_is_accepted_when_nothing_defines_it() -> None:
+    """"Should the calling teams own the templates, or do we host a template service? I'll assume we host them."
+    got no reply at all; a rhetorical question answered in the next breath is not confirmed."""
+    import numpy as np
+
+    assumed = questions_in("Should the teams own the templates, or do we host a template service? I'll assume we "
+                           "host them so copy stays in one place.")
+    assert match_answers(assumed, [], np.zeros((1, 0))).confirm
+    assert not match_answers(assumed, ["Teams own their templates."], np.ones((1, 1))).confirm  # a fact says it
+    aloud = questions_in("What breaks first? Probably the fan-out tier.")
+    assert not match_answers(aloud, [], np.zeros((1, 0))).confirm
