@@ -409,3 +409,15 @@ def test_a_behavioral_story_is_not_held_to_asking_clarifying_questions(catalog: 
     feedback = grade_transcript(transcript, rubric, _detector(catalog, embedder, Round.BEHAVIORAL), target=Level.L5,
                                 question=probing)
     assert "clarify-first" in {s for g in feedback.dimensions for s in g.signals_missing}
+
+
+def test_a_change_in_the_situation_is_not_the_candidates_result(catalog: Catalog, embedder: Embedder) -> None:
+    """"The block rate had dropped from two percent to half a percent" describes the incident the candidate walked
+    into; a planted "no metrics" gap was missed because it was read as a quantified result."""
+    from interviewer.feedback.story_shape import quantified_result
+
+    transcript = parse_plain(
+        "Interviewer: Tell me about an incident.\nCandidate: The situation: on a Tuesday the share of payments the "
+        "model blocked had dropped from about two percent to under half a percent over four days. I traced it to "
+        "an upstream default and rolled the feature back within the hour.\n")
+    assert quantified_result(candidate_units(transcript), {}) == []

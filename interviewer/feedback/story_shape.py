@@ -89,8 +89,14 @@ def _measured(text: str) -> bool:
 
 
 def quantified_result(units: list[Unit], answer_of: Mapping[int, int]) -> list[Unit]:
-    """An outcome given as a measured change: a number and what it moved."""
-    return [unit for unit in units if _statement(unit) and _MOVED.search(unit.text) and _measured(unit.text)]
+    """An outcome given as a measured change: a number and what it moved, told after something the candidate did
+    (a change in the situation they walked into, "the block rate had dropped from 2% to 0.5%", is no result)."""
+    found: list[Unit] = []
+    for answer in _answers(units, answer_of):
+        acted = next((i for i, unit in enumerate(answer) if _ACTION.search(unit.text)), len(answer))
+        found += [unit for unit in answer[acted + 1:]
+                  if _statement(unit) and _MOVED.search(unit.text) and _measured(unit.text)]
+    return found
 
 
 def told_episode(units: list[Unit], answer_of: Mapping[int, int]) -> list[Unit]:
