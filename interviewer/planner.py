@@ -303,7 +303,7 @@ def open_candidates(ground: Ground, phase_id: str, situation: Situation, depth: 
             fits = (candidate.source == "hook" and not shown and times <= DEEPER_TIMES
                     and template not in templates[-HOOK_GAP:] and templates.count(template) < HOOK_TEMPLATE_USES)
         elif depth == "specific":
-            fits = candidate.source == "question"
+            fits = candidate.source == "question" and times == 0
         elif depth == "drill":
             template = template_of(candidate.id)
             fits = ((candidate.source == "hook" and template not in templates[-HOOK_GAP:]

@@ -244,3 +244,18 @@ def test_a_question_the_candidate_settles_with_an_assumption_is_accepted_when_no
     assert not match_answers(assumed, ["Teams own their templates."], np.ones((1, 1))).confirm  # a fact says it
     aloud = questions_in("What breaks first? Probably the fan-out tier.")
     assert not match_answers(aloud, [], np.zeros((1, 0))).confirm
+
+
+def test_where_the_bottleneck_is_is_not_asked_after_the_answer_named_what_gives_out_first(embedder) -> None:  # type: ignore[no-untyped-def]
+    from interviewer.catalog import load_catalog
+    from interviewer.config import get_settings
+    from interviewer.graph.reading import already_answered
+    from interviewer.moves import phase_candidates
+    from interviewer.types import Round
+
+    catalog = load_catalog(get_settings().corpus)
+    question = catalog.questions["sd-notifications"]
+    candidates = phase_candidates(question, catalog.moves[Round.SYSTEM_DESIGN], "scale-failure", [])
+    ten_x = ("At 600,000 per second the first thing to give out is the SMS and push providers, not our own code: "
+             "we'd hit their rate limits long before our queue tier struggles.")
+    assert "move-where-bottleneck" in already_answered(embedder, [ten_x], candidates, question.prompt)
