@@ -17,10 +17,10 @@ import numpy as np
 from interviewer.evaluation.claim_text import content_words
 from interviewer.words import sentences
 
-_QUESTION_WORD = (r"(?:how|what|which|who|when|where|why|is|are|do|does|did|can|could|should|would|will|may|must|"
-                  r"shall|am|have|has)")
+_QUESTION_WORDS = frozenset("""how what which who when where why is are do does did can could should would will may
+must shall am have has""".split())
+_QUESTION_WORD = "(?:" + "|".join(sorted(_QUESTION_WORDS)) + ")"
 _WH = r"(?:how|what|which|who|when|where|why)"
-_QUESTION_WORDS = frozenset(_QUESTION_WORD.strip("(?:)").split("|"))
 _SUB_QUESTION = re.compile(rf"(?:,|;)\s*(?:and|also|plus)\s+(?={_QUESTION_WORD}\b)|(?:,|;)\s*(?={_WH}\b)|"
                            rf"\s+(?:and|or)\s+(?={_WH}\b)", re.IGNORECASE)
 """Where one question sentence holds two: ", and how fast ...", "; what about ...", " and which ..." (a bare

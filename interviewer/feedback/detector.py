@@ -156,6 +156,9 @@ class SignalDetector:
         self._owners = np.array(owners)
         self._example_vectors: NDArray[np.float32] | None = None
         self._structural_columns = [i for i, signal_id in enumerate(self.signal_ids) if signal_id in STRUCTURAL]
+        self._numeric_columns = [i for i, signal_id in enumerate(self.signal_ids)
+                                 if rubric.signals[signal_id].needs_number]
+        self._reads_stories = any(signal_id in STORY_SHAPES for signal_id in self.signal_ids)
 
     def warm(self) -> None:
         """Embed the anchors now (off the hot path), not on the first detection."""
@@ -206,12 +209,10 @@ class SignalDetector:
     def _drop_numberless(self, texts: list[str], similarities: NDArray[np.float32],
                          cues: NDArray[np.float32]) -> None:
         """A sentence without a number says nothing for a signal that `needs_number`."""
-        columns = [column for column, signal_id in enumerate(self.signal_ids)
-                   if self.rubric.signals[signal_id].needs_number]
-        if not columns:
+        if not self._numeric_columns:
             return
         numberless = np.array([not spoken_numbers(text) for text in texts], dtype=bool)
-        for column in columns:
+        for column in self._numeric_columns:
             similarities[numberless, column] = 0.0
             cues[numberless, column] = 0.0
 
@@ -242,8 +243,8 @@ class SignalDetector:
         topical = np.delete(similarities, self._structural_columns, axis=1) if units else similarities
         sentence_best = topical.max(axis=1) if topical.size else np.zeros(len(units), dtype=np.float32)
         results: dict[str, SignalResult] = {}
-        answer_of = {turn_id: number for number, exchange in enumerate(exchanges(transcript))
-                     for turn_id in exchange.turn_ids}
+        answer_of = ({turn_id: number for number, exchange in enumerate(exchanges(transcript))
+                      for turn_id in exchange.turn_ids} if self._reads_stories else {})
         for column, signal_id in enumerate(self.signal_ids):
             result = SignalResult(signal_id, 0.0)
             results[signal_id] = result

@@ -45,6 +45,15 @@ def candidate_units(transcript: Transcript, excluded: Mapping[int, Sequence[tupl
     return units
 
 
+def by_answer(units: list[Unit], answer_of: Mapping[int, int] | None = None) -> list[list[Unit]]:
+    """The candidate's sentences grouped by answer, in order: by turn, or by `answer_of` (turn id -> answer), where
+    turns split by the interviewer's "mm-hmm" are one answer."""
+    answers: dict[int, list[Unit]] = {}
+    for unit in units:
+        answers.setdefault((answer_of or {}).get(unit.turn_id, -unit.turn_id), []).append(unit)
+    return list(answers.values())
+
+
 def _parts(text: str, excluded: Sequence[tuple[int, int]]) -> list[tuple[int, str]]:
     """The pieces of `text` between the excluded spans, each with its offset."""
     parts = []
@@ -148,6 +157,8 @@ _DISCOURSE = re.compile(
     re.IGNORECASE)
 """Words that open a spoken answer without belonging to what it says: left out of a claim's report of it."""
 MIN_REPORTED_WORDS = 3
+_LOWER_FIRST = frozenset(_SENTENCE_OPENERS | _THIRD_PERSON)
+"""A report's first word in lower case mid-sentence ("the candidate said their manager ..."); names keep theirs."""
 _NEGATION = re.compile(r"\b(not|no|never|none|nothing|nobody|neither|nor|without|cannot)\b|n't\b", re.IGNORECASE)
 
 
@@ -166,6 +177,6 @@ def reported(quote: str, limit: int = REPORTED_WORDS) -> str:
     for pattern, replacement in _FIRST_PERSON:
         text = pattern.sub(replacement, text)
     first = text.split(" ", 1)[0]
-    if first.strip(",:").lower() in _SENTENCE_OPENERS | _THIRD_PERSON:
+    if first.strip(",:").lower() in _LOWER_FIRST:
         text = first.lower() + text[len(first):]  # "My manager" -> "their manager"; "Redis holds" keeps its capital
     return text

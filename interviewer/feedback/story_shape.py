@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from interviewer.evaluation.quantities import spoken_numbers
-from interviewer.feedback.evidence import Unit
+from interviewer.feedback.evidence import Unit, by_answer
 
 STORY_WORDS = 60
 """An answer this long can hold a story told in full (situation, action, result)."""
@@ -37,25 +37,16 @@ _ACTION = re.compile(
     r"(\w{3,}ed|built|wrote|ran|made|took|led|set up|met|spoke|went|brought|began|chose|found|drew|put|got|gave|"
     r"told|sent|sat down|pulled|did|rewrote|broke|threw|taught|sought|fought|dug|shipped|split)\b", re.IGNORECASE)
 """Something the candidate (or their team) did, in the past tense."""
+_CHANGE = (r"grew|increased|decreased|dropped|reduced|improved|cut|saved|doubled|halved|tripled|rose|fell|"
+           r"went (up|down)|raised|lowered|shrank|climbed|jumped")
+"""Verbs of a change an outcome reports."""
 _OUTCOME = re.compile(
     r"\b(in the end|at the end|as a result|eventually|ended up|the (result|outcome) was|which (led|resulted)|"
     r"it worked|(we|they|she|he) (launched|shipped|delivered|won|finished|agreed|accepted|approved|signed off)|"
-    r"(grew|increased|decreased|dropped|reduced|improved|cut|saved|doubled|halved|rose|fell|went (up|down)|"
-    r"raised|lowered|shrank|climbed|jumped)\b)", re.IGNORECASE)
+    rf"({_CHANGE})\b)", re.IGNORECASE)
 """How it turned out."""
-_MOVED = re.compile(
-    r"\b(grew|increased|decreased|dropped|reduced|improved|cut|saved|doubled|halved|tripled|rose|fell|"
-    r"went (up|down)|raised|lowered|shrank|climbed|jumped|from\b.{1,40}\bto\b)", re.IGNORECASE)
+_MOVED = re.compile(rf"\b({_CHANGE}|from\b.{{1,40}}\bto\b)", re.IGNORECASE)
 """A change an outcome's number measures ("cut conversion by 11%", "from three weeks to four days")."""
-
-
-def _answers(units: list[Unit], answer_of: Mapping[int, int]) -> list[list[Unit]]:
-    """The candidate's sentences grouped by answer (`answer_of`: turn id -> answer; turns split by the
-    interviewer's "mm-hmm" are one answer), in order."""
-    answers: dict[int, list[Unit]] = {}
-    for unit in units:
-        answers.setdefault(answer_of.get(unit.turn_id, -unit.turn_id), []).append(unit)
-    return list(answers.values())
 
 
 def _statement(unit: Unit) -> bool:
@@ -66,7 +57,7 @@ def star_structure(units: list[Unit], answer_of: Mapping[int, int]) -> list[Unit
     """A story told in order in one answer: the scene set, then what the candidate did, then how it turned out.
     The evidence is the sentence that sets the scene and the one that gives the outcome."""
     found: list[Unit] = []
-    for answer in _answers(units, answer_of):
+    for answer in by_answer(units, answer_of):
         if sum(len(unit.text.split()) for unit in answer) < STORY_WORDS:
             continue
         anchor = next((i for i, unit in enumerate(answer) if _ANCHOR.search(unit.text)), None)
@@ -92,7 +83,7 @@ def quantified_result(units: list[Unit], answer_of: Mapping[int, int]) -> list[U
     """An outcome given as a measured change: a number and what it moved, told after something the candidate did
     (a change in the situation they walked into, "the block rate had dropped from 2% to 0.5%", is no result)."""
     found: list[Unit] = []
-    for answer in _answers(units, answer_of):
+    for answer in by_answer(units, answer_of):
         acted = next((i for i, unit in enumerate(answer) if _ACTION.search(unit.text)), len(answer))
         found += [unit for unit in answer[acted + 1:]
                   if _statement(unit) and _MOVED.search(unit.text) and _measured(unit.text)]

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from interviewer.feedback.evidence import Unit
+from interviewer.feedback.evidence import Unit, by_answer
 
 CLARIFY_TURNS = 2
 """Clarifying counts when it happens in the candidate's first answers."""
@@ -79,14 +79,6 @@ def plan_first(units: list[Unit]) -> list[Unit]:
     return [u for u in _opening(units, PLAN_TURNS) if _PLAN.search(u.text)]
 
 
-def _answers(units: list[Unit]) -> list[list[Unit]]:
-    """The candidate's sentences grouped by turn, in order."""
-    turns: dict[int, list[Unit]] = {}
-    for unit in units:
-        turns.setdefault(unit.turn_id, []).append(unit)
-    return list(turns.values())
-
-
 def _reasons(unit: Unit) -> bool:
     return bool(_REASON.search(unit.text) or _INFERENCE.search(unit.text))
 
@@ -94,7 +86,7 @@ def _reasons(unit: Unit) -> bool:
 def think_aloud(units: list[Unit]) -> list[Unit]:
     """Most answers explain why, not only what: a reason or an inference in each of them. The evidence is
     the sentences that state a reason outright, else the first reasoning sentence of each answer."""
-    answers = [answer for answer in _answers(units) if len(answer) >= 2]
+    answers = [answer for answer in by_answer(units) if len(answer) >= 2]
     reasoned = [answer for answer in answers if any(_reasons(u) for u in answer)]
     if len(answers) < THINK_ALOUD_MIN_ANSWERS or len(reasoned) < THINK_ALOUD_SHARE * len(answers):
         return []
@@ -106,7 +98,7 @@ def takes_hints(units: list[Unit]) -> list[Unit]:
     """An answer that opens by taking up what the interviewer said (or follows a /hint) and then works with it
     for a few more sentences, rather than stopping at "good point"."""
     found: list[Unit] = []
-    for answer in _answers(units):
+    for answer in by_answer(units):
         if len(answer) <= HINT_ADAPTATION_SENTENCES:
             continue
         uptake = next((u for u in answer[:2] if _UPTAKE.search(u.text)), None)
@@ -132,7 +124,7 @@ STRUCTURAL: dict[str, Callable[[list[Unit]], list[Unit]]] = {
 OCCASIONS: dict[str, Callable[[list[Unit]], bool]] = {
     "takes-hints": lambda units: any(unit.after_hint for unit in units),
     "self-corrects": lambda units: bool(self_corrects(units)),
-    "think-aloud": lambda units: sum(1 for answer in _answers(units) if len(answer) >= 2) >= THINK_ALOUD_MIN_ANSWERS,
+    "think-aloud": lambda units: sum(1 for answer in by_answer(units) if len(answer) >= 2) >= THINK_ALOUD_MIN_ANSWERS,
 }
 """Signals that only an occasion can show: without one, not showing them says nothing about the candidate (a
 round of three answers says little about a habit of thinking aloud). A
