@@ -407,6 +407,8 @@ Anna: Fine, and I will write the report by Friday.
     ("Anna will buy a new car next summer.", ["entailment"]),
     ("Anna thought that we should launch the remote at twenty five euros.", ["reference"]),
     ("Anna said we should launch the remote at twenty five euros.", []),
+    ("Anna told Ben and Carl we should launch the remote at twenty five euros.", []),
+    ("Anna wanted a launch price which, in my view, is twenty five euros.", ["reference"]),
 ])
 def test_a_meeting_summary_is_held_to_who_said_what(backend: OfflineEntailment, summary: str,
                                                     failed: list[str]) -> None:

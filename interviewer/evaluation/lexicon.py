@@ -26,6 +26,7 @@ class Thresholds(Strict):
     misattribution_margin: float = Field(ge=0, lt=1)
     speaker_margin: float = Field(ge=0)
     group_margin: float = Field(ge=0)
+    direct_speech_gap: int = Field(ge=0)
 
 
 def _distinct(values: list[str]) -> list[str]:

@@ -1,7 +1,9 @@
 """A claim about what others said names who it is about: "we", "I", "our" outside quotes leave the reader to
 guess who (a summary that copies "we prosecute if we think ..." from a speaker's words has lost its subject).
-Direct speech after a verb of saying is resolved ("the candidate said we would shard"); indirect speech is not
-("she thought that we were restricted": after "that" the words are the writer's, so "we" is the writer's)."""
+Direct speech right after a verb of saying is resolved ("the candidate said we would shard"); indirect speech is
+not ("she thought that we were restricted": after "that" the words are the writer's, so "we" is the writer's), nor
+is a first-person word far from the verb ("what they would envisage was to take the factors, which were set out,
+in my view, in the code": the summary copied a speaker's aside)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import re
 
 from interviewer.evaluation.checks.base import Context, Located, Verdict
 from interviewer.evaluation.claim_text import stem, without_quotes
-from interviewer.evaluation.lexicon import lexicon
+from interviewer.evaluation.lexicon import lexicon, thresholds
 
 _FIRST_PERSON = re.compile(r"\b(?:i|we|my|our|ours|us|me|myself|ourselves)\b(?:['’](?:m|re|ll|ve|d))?(?![-‐][A-Za-z])",
                            re.IGNORECASE)
@@ -31,6 +33,6 @@ def person_resolved(located: Located, context: Context) -> Verdict:
         return Verdict("reference")
     before = [stem(word) for word in _WORD.findall(text[: match.start()])]
     said = [index for index, word in enumerate(before) if word in _saying()]
-    if said and "that" not in before[said[-1] + 1:]:
+    if said and "that" not in before[said[-1] + 1:] and len(before) - said[-1] - 1 <= thresholds().direct_speech_gap:
         return Verdict("reference")
     return Verdict("reference", (f"unresolved \"{match.group()}\": the claim does not say who",))
