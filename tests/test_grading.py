@@ -338,6 +338,19 @@ def test_cue_phrases_match_whole_words_in_any_form(text: str, found: bool) -> No
     assert pattern is not None and bool(pattern.search(text)) is found
 
 
+def test_a_sentence_with_two_of_a_signals_cue_phrases_earns_more_than_one(catalog: Catalog,
+                                                                         embedder: Embedder) -> None:
+    """"The cross-cutting piece is monitoring: I'd alert on p99" names the topic twice in its own words; the
+    sentence scored 0.44 against the examples and went uncredited with one cue's bonus."""
+    detector = SignalDetector(catalog.rubric(Round.SYSTEM_DESIGN), embedder)
+    policy = load_policy()
+    column = detector.signal_ids.index("sd-observability")
+    bonuses = detector.cue_bonuses(["The cross-cutting piece is monitoring: I'd alert on consumer lag.",
+                                    "I'd alert on consumer lag.", "Consumers read the topic in order."])[:, column]
+    assert bonuses.tolist() == pytest.approx([policy.cue_bonus + policy.second_cue_bonus, policy.cue_bonus, 0.0])
+    assert policy.second_cue_bonus > 0
+
+
 def test_a_story_told_to_a_measured_outcome_shows_its_structure(catalog: Catalog, embedder: Embedder) -> None:
     """Sentence by sentence a STAR story is 0.3-0.45 from every example of the structure signals; its shape (the
     scene set, the candidate's actions, then an outcome with a number) shows it. A story without a measured
@@ -367,6 +380,7 @@ def test_a_story_told_to_a_measured_outcome_shows_its_structure(catalog: Catalog
     ("No, we never sharded it.", "no, they never sharded it"),
     ("Thanks. I'll assume inboxes persist.", "they'll assume inboxes persist"),
     ("Second would be the preference lookup.", "second would be the preference lookup"),
+    ('The key is always "user then day".', "the key is always 'user then day'"),
 ])
 def test_a_claim_reports_the_candidates_words_in_the_third_person_mid_sentence(quote: str, claim: str) -> None:
     """A new user read "the candidate said Their manager told them" and "the candidate said yes, as they said"."""

@@ -71,6 +71,10 @@ class GradingPolicy(Strict):
     top_margin: float
     spread_bonus: float
     cue_bonus: float
+    second_cue_bonus: float
+    second_cue_bonus_by_round: dict[str, float] = {}
+    """Rounds whose cue words set the scene as often as they show the signal (behavioral: "dropped" and "percent"
+    describe the incident as readily as its result)."""
     quote_margin: float
     hint_credit: float
     evidence_per_claim: int
@@ -82,6 +86,9 @@ class GradingPolicy(Strict):
 
     def touch_for(self, round_: str) -> float:
         return self.touch_threshold_by_round.get(round_, self.touch_threshold)
+
+    def second_cue_for(self, round_: str) -> float:
+        return self.second_cue_bonus_by_round.get(round_, self.second_cue_bonus)
 
 
 @cache
@@ -216,13 +223,20 @@ class SignalDetector:
             similarities[numberless, column] = 0.0
             cues[numberless, column] = 0.0
 
-    def _cue_matrix(self, texts: list[str]) -> NDArray[np.float32]:
+    def cue_bonuses(self, texts: list[str]) -> NDArray[np.float32]:
+        """Per sentence and signal, the cue bonus: `cue_bonus` for one of the signal's cue phrases, and
+        the round's `second_cue_bonus` more when it holds two different ones ("monitoring: I'd alert on p99")."""
         matrix = np.zeros((len(texts), len(self.signal_ids)), dtype=np.float32)
+        second = self.policy.second_cue_for(self.rubric.round.value)
         for column, signal_id in enumerate(self.signal_ids):
-            pattern = cue_pattern(tuple(self.rubric.signals[signal_id].cues))
+            cues = tuple(self.rubric.signals[signal_id].cues)
+            pattern = cue_pattern(cues)
+            if pattern is None:
+                continue
             for row, text in enumerate(texts):
-                if pattern is not None and pattern.search(text):
-                    matrix[row, column] = self.policy.cue_bonus
+                if pattern.search(text):
+                    distinct = sum(1 for cue in cues if (one := cue_pattern((cue,))) and one.search(text))
+                    matrix[row, column] = self.policy.cue_bonus + (second if distinct >= 2 else 0.0)
         return matrix
 
     def detect(self, transcript: Transcript,
@@ -236,7 +250,7 @@ class SignalDetector:
         units = candidate_units(transcript, excluded)
         texts = [unit.text for unit in units]
         similarities = self.sentence_similarities(texts)
-        cues = self._cue_matrix(texts)
+        cues = self.cue_bonuses(texts)
         self._drop_numberless(texts, similarities, cues)
         scores = similarities + cues
         clear_winner = self._clear_winners(similarities)

@@ -157,6 +157,7 @@ _DISCOURSE = re.compile(
     re.IGNORECASE)
 """Words that open a spoken answer without belonging to what it says: left out of a claim's report of it."""
 MIN_REPORTED_WORDS = 3
+_DOUBLE_QUOTES = re.compile(r"[\"“”]")
 _LOWER_FIRST = frozenset(_SENTENCE_OPENERS | _THIRD_PERSON)
 """A report's first word in lower case mid-sentence ("the candidate said their manager ..."); names keep theirs."""
 _NEGATION = re.compile(r"\b(not|no|never|none|nothing|nobody|neither|nor|without|cannot)\b|n't\b", re.IGNORECASE)
@@ -165,8 +166,9 @@ _NEGATION = re.compile(r"\b(not|no|never|none|nothing|nobody|neither|nor|without
 def reported(quote: str, limit: int = REPORTED_WORDS) -> str:
     """The candidate's words in the third person, for a claim's text: "I'd shard by user" -> "they'd shard by
     user"; cut at `limit` words with an ellipsis, but never where the cut would drop a negation (the claim would
-    say the opposite of the sentence): such a sentence is reported whole."""
-    text = " ".join(quote.split()).lstrip("-*• ").rstrip(".!?:;,")
+    say the opposite of the sentence): such a sentence is reported whole. Double quotes inside become single ones:
+    the claim quotes the sentence after its report, and a cut inner quote ('always "give …') would pair with it."""
+    text = _DOUBLE_QUOTES.sub("'", " ".join(quote.split())).lstrip("-*• ").rstrip(".!?:;,")
     stripped = _DISCOURSE.sub("", text)
     if len(stripped.split()) >= MIN_REPORTED_WORDS:
         text = stripped  # "Yes, as I said, the prompt..." -> "the prompt..."

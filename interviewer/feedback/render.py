@@ -38,7 +38,9 @@ def _claim_lines(claim: Claim) -> list[str]:
     lines = [f"- {claim.text} {JUDGMENT_MARK}" if claim.kind == "judgment" else f"- {claim.text}"]
     for evidence in claim.evidence:
         quote = " ".join(evidence.quote.split())
-        lines.append(f"  > \"{quote}\" (turn {evidence.turn_id})")
+        # A quote holding straight quotes ('always "give me one list"') goes in curly ones, so it reads as one.
+        opening, closing = ("“", "”") if '"' in quote and "”" not in quote else ('"', '"')
+        lines.append(f"  > {opening}{quote}{closing} (turn {evidence.turn_id})")
     return lines
 
 
