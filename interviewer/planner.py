@@ -284,11 +284,15 @@ def open_candidates(ground: Ground, phase_id: str, situation: Situation, depth: 
       twice a round, not within a few follow-ups of its last use);
     - specific: the question's own probes, whatever was shown before;
     - library: the round's generic moves on a signal not shown and asked at most once."""
+    return _open(phase_candidates(ground.question, ground.library, phase_id, situation.hooks), situation, depth)
+
+
+def _open(pool: list[Candidate], situation: Situation, depth: Depth) -> list[Candidate]:
     blocked = situation.recent | situation.showed
     asked = set(situation.asked)
     templates = [template_of(asked_id) for asked_id in situation.asked]
     out = []
-    for candidate in phase_candidates(ground.question, ground.library, phase_id, situation.hooks):
+    for candidate in pool:
         if candidate.id in asked or candidate.id in situation.stated or candidate.signal in blocked:
             continue
         if candidate.source == "library" and candidate.signal in situation.stated_signals:
@@ -322,14 +326,14 @@ def choose_probe(ground: Ground, phase_id: str, situation: Situation, depth: Dep
     words, ground no answer has touched yet, the company's emphasis, how closely it follows the last answer, and
     the question's own order. Two moves built on the candidate's words never come in a row while anything else
     is open."""
-    candidates = open_candidates(ground, phase_id, situation, depth)
+    pool = phase_candidates(ground.question, ground.library, phase_id, situation.hooks)
+    candidates = _open(pool, situation, depth)
     if situation.last_source == "hook" and any(c.source != "hook" for c in candidates):
         candidates = [c for c in candidates if c.source != "hook"]
     if not candidates:
         return None
     order = {candidate.id: index for index, candidate in enumerate(candidates)}
-    near = situation.touched | {candidate.signal for candidate in phase_candidates(
-        ground.question, ground.library, phase_id, situation.hooks) if candidate.id in situation.stated}
+    near = situation.touched | {candidate.signal for candidate in pool if candidate.id in situation.stated}
 
     def rank(candidate: Candidate) -> tuple[int, int, int, int, float, float, int]:
         signal = ground.rubric.signals[candidate.signal]
@@ -404,12 +408,12 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
             move.previous_phase = phase
             return move
         # The answer covered the next phase outright: say so and open the one after.
-        for later in range(ahead + 1, wrap_up):
-            pick = deepest_probe(ground, phases[later].id, s, ("fresh", "specific"))
-            if pick is not None:
-                move = _probe_move(pick, later, [*[k for k in prefix if k != "acknowledge"], "transition"], note)
-                move.previous_phase, move.covered = ahead, True
-                return move
+        found = _next_open_phase(ground, s, phases, ahead)
+        if found is not None:
+            later, pick = found
+            move = _probe_move(pick, later, [*[k for k in prefix if k != "acknowledge"], "transition"], note)
+            move.previous_phase, move.covered = ahead, True
+            return move
     if not over:
         # Ground nobody touched first; with time left in the phase, deeper: the candidate's own words, the
         # question's probes here, then those of phases the round went through quickly, then generic moves.
@@ -423,14 +427,13 @@ def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
     opener = [kind for kind in prefix if kind != "acknowledge"]
     step = "time_up" if over else "transition"
     covered = _covered(ground, phases[phase].id, s.shown)
-    if clock.main_left > 0:
-        for later in range(phase + 1, wrap_up):
-            pick = deepest_probe(ground, phases[later].id, s, ("fresh", "specific"))
-            if pick is not None:
-                weighed = ground.weights.get(ground.rubric.dimension_of(pick.signal).id, 1.0) > 1.0
-                move = _probe_move(pick, later, [*opener, step], note)
-                move.previous_phase, move.push, move.covered = phase, weighed, covered
-                return move
+    found = _next_open_phase(ground, s, phases, phase) if clock.main_left > 0 else None
+    if found is not None:
+        later, pick = found
+        weighed = ground.weights.get(ground.rubric.dimension_of(pick.signal).id, 1.0) > 1.0
+        move = _probe_move(pick, later, [*opener, step], note)
+        move.previous_phase, move.push, move.covered = phase, weighed, covered
+        return move
     if not over and clock.phase_left >= DEEPER_SECONDS:
         pick = deepest_probe(ground, phases[phase].id, s, ("library",))
         if pick is not None:
@@ -458,6 +461,16 @@ def _back_fill(ground: Ground, s: Situation, phases: list[Phase], depths: tuple[
     return None
 
 
+def _next_open_phase(ground: Ground, s: Situation, phases: list[Phase], after: int) -> tuple[int, Candidate] | None:
+    """The first main phase after `after` with a fresh follow-up or one of the question's probes still open, and
+    that follow-up."""
+    for later in range(after + 1, len(phases) - 1):
+        pick = deepest_probe(ground, phases[later].id, s, ("fresh", "specific"))
+        if pick is not None:
+            return later, pick
+    return None
+
+
 def _moved_on(ground: Ground, s: Situation, phases: list[Phase]) -> int | None:
     """The next main phase, when the candidate has moved into it on their own: the last answer showed a
     signal at home there. (Only one step: an answer that touches the end of the round does not skip it.)"""
@@ -473,12 +486,12 @@ def _past_code(ground: Ground, s: Situation, phases: list[Phase], code_phase: in
     """The candidate's code passes the hidden tests: the round moves past the phase where code is written,
     acknowledging it, to the next phase with something to ask."""
     opener = [kind for kind in prefix if kind != "acknowledge"]
-    for later in range(code_phase + 1, len(phases) - 1):
-        pick = deepest_probe(ground, phases[later].id, s, ("fresh", "specific"))
-        if pick is not None:
-            move = _probe_move(pick, later, [*opener, "transition"], note)
-            move.previous_phase, move.covered = code_phase, True
-            return move
+    found = _next_open_phase(ground, s, phases, code_phase)
+    if found is not None:
+        later, pick = found
+        move = _probe_move(pick, later, [*opener, "transition"], note)
+        move.previous_phase, move.covered = code_phase, True
+        return move
     return _wrap_up_move(ground, s, phases, [*opener, "ahead"], note, entering_from=code_phase, covered=True)
 
 

@@ -59,8 +59,7 @@ def escape(tmp_path: Path, body: str, limits: isolation.Limits | None = None) ->
                        + "\nprint(json.dumps(found))\n")
     program.chmod(0o644)
     launch = isolation.launch(program, str(tmp_path), {"LANG": "C.UTF-8"}, limits or isolation.Limits(10, 512, 16))
-    done = subprocess.run(launch.argv, cwd=launch.cwd, env=launch.env, capture_output=True, text=True, timeout=60,
-                          **launch.options)
+    done = subprocess.run(launch.argv, cwd=launch.cwd, env=launch.env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return found

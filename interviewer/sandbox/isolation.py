@@ -24,9 +24,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Literal
 
 Mode = Literal["process", "bwrap"]
 INSIDE = "/box"
@@ -86,12 +86,11 @@ class Limits:
 
 @dataclass
 class Launch:
-    """How to start one child: the command line, its working directory, environment and Popen options."""
+    """How to start one child: the command line, its working directory and environment."""
 
     argv: list[str]
     cwd: str
     env: dict[str, str]
-    options: dict[str, Any] = field(default_factory=dict)
     signal_offset: int = 0
     """bubblewrap exits with 128 + the signal that killed the child: add this back to read it."""
 

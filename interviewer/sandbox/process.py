@@ -82,8 +82,7 @@ class Child:
         self._launch = isolation.launch(RUNNER, self._folder.name, _ENV, limits)
         self.process = subprocess.Popen(
             self._launch.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=self._launch.cwd, env=self._launch.env, start_new_session=True, pass_fds=pass_fds,
-            **self._launch.options)
+            cwd=self._launch.cwd, env=self._launch.env, start_new_session=True, pass_fds=pass_fds)
         self._buffer = b""
         self._stderr = b""
         self._read = 0
