@@ -253,11 +253,12 @@ def sessions() -> None:
     if not found:
         click.echo("No sessions yet. Start one with: interviewer practice")
         return
+    turns = store.turn_counts()
     click.echo(f"{'id':<24}{'started':<21}{'round':<19}{'level':<7}{'question':<30}{'turns':>6}  status")
     for item in found:
         meta = item.meta
         click.echo(f"{meta.id:<24}{meta.started_at[:19]:<21}{meta.round:<19}{meta.level:<7}{meta.question:<30}"
-                   f"{len(item.logged_turns()):>6}  {meta.status}")
+                   f"{turns.get(meta.id, 0):>6}  {meta.status}")
     store.close()
 
 

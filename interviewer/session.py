@@ -243,6 +243,9 @@ class SessionStore:
                     continue
         return sorted(sessions, key=lambda s: s.meta.started_at)
 
+    def turn_counts(self) -> dict[str, int]:
+        return {session.meta.id: len(session.logged_turns()) for session in self.all()}
+
     def latest_active(self) -> Session:
         return latest_active(self.all())
 

@@ -175,6 +175,12 @@ class PostgresStore:
                                       (self.owner,)).fetchall()
         return sorted((self._session(row["meta"]) for row in rows), key=lambda s: s.meta.started_at)
 
+    def turn_counts(self) -> dict[str, int]:
+        with self._pool.connection() as connection:
+            rows = connection.execute("SELECT session_id, count(*) AS turns FROM interviewer_turns WHERE owner = %s "
+                                      "GROUP BY session_id", (self.owner,)).fetchall()
+        return {row["session_id"]: int(row["turns"]) for row in rows}
+
     def latest_active(self) -> PostgresSession:
         return latest_active(self.all())
 

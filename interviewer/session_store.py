@@ -62,6 +62,10 @@ class Store(Protocol):
         """The owner's sessions, oldest first."""
         ...
 
+    def turn_counts(self) -> dict[str, int]:
+        """Per session id of the owner, how many turns its log holds (one query, not one per session)."""
+        ...
+
     def latest_active(self) -> StoredSession: ...
 
     def for_owner(self, owner: str) -> Store:

@@ -88,6 +88,7 @@ def test_answers_on_stdin_and_the_sessions_list(home: Path) -> None:
     lines = listing.stdout.splitlines()
     assert lines[0].split() == ["id", "started", "round", "level", "question", "turns", "status"]
     assert len(lines) == 2 and "ml-system-design" in lines[1] and lines[1].endswith("finished")
+    assert int(lines[1].split()[-2]) >= 2  # the opening question and the answer at least
 
 
 def test_quit_then_resume_continues_where_it_stopped(home: Path, tmp_path: Path) -> None:

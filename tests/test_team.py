@@ -117,6 +117,7 @@ def test_turns_are_committed_once_and_owners_never_meet(store: PostgresStore, po
     other = PostgresStore(postgres_url, "ben")  # another connection sees it at once: committed
     try:
         assert store.get(session.meta.id).logged_turns() == [turn]
+        assert store.turn_counts()[session.meta.id] == 1 and session.meta.id not in other.turn_counts()
         assert [s.meta.id for s in other.all()] == [s.meta.id for s in other.all() if s.meta.owner == "ben"]
         with pytest.raises(UserError, match="no session"):
             other.get(session.meta.id)
