@@ -55,18 +55,18 @@ class Inbox:
     def take(self, question_turn: int) -> tuple[Answer, bool] | None:
         """The answer to the interviewer's turn `question_turn`, and whether it was recovered from the log (sent
         before a crash, never received): the one queued for it, else the logged one. Waits until there is one;
-        None once the inbox is closed."""
+        None once the inbox is closed. The log is read once: an answer sent from now on comes through the queue."""
         with self._ready:
+            recovered = self._session.logged_answer(question_turn + 1)
             while True:
                 while self._queue and self._queue[0].at < question_turn:
                     self._queue.popleft()  # a command that the round's end made moot
                 if self._queue and self._queue[0].at == question_turn:
                     self._waiting = False
                     return self._queue.popleft().answer, False
-                logged = self._session.logged_answer(question_turn + 1)
-                if logged is not None:
+                if recovered is not None:
                     self._waiting = False
-                    return Answer(text=logged["text"], clock=logged.get("clock")), True
+                    return Answer(text=recovered["text"], clock=recovered.get("clock")), True
                 if self._closed:
                     return None
                 if not self._queue:

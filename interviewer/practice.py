@@ -184,6 +184,7 @@ class Engine:
         self.session = session
         self._pending: dict[str, Any] | None = None
         self._known = False
+        self._position: dict[str, Any] | None = None
         self.new_interviewer_turns: list[dict[str, Any]] = []
 
     def _run(self, value: Any) -> Iterator[str]:
@@ -202,6 +203,9 @@ class Engine:
                     for item in (update or {}).get("turns", []):
                         if item["role"] == "interviewer":
                             self.new_interviewer_turns.append(item)
+                    if self._position is not None:
+                        self._position.update({key: value for key, value in (update or {}).items()
+                                               if key in ("phase", "phase_started")})
         self._known = True
 
     def settle(self) -> None:
@@ -243,6 +247,14 @@ class Engine:
 
     def values(self) -> dict[str, Any]:
         return dict(self.graph.get_state(self.config).values)
+
+    def position(self) -> tuple[int, float]:
+        """The phase the round is in and the interview time it started: read from the state once, then followed
+        through the graph's updates."""
+        if self._position is None:
+            values = self.values()
+            self._position = {"phase": values.get("phase", 0), "phase_started": values.get("phase_started", 0.0)}
+        return self._position["phase"], self._position["phase_started"]
 
     def pending(self) -> dict[str, Any] | None:
         """The question waiting for the candidate (None when the round is over)."""
@@ -392,7 +404,7 @@ class Practice:
             pending = engine.pending()
             self._show_pending(conversation, pending)
             while pending is not None:
-                self._position = self._phase_of(engine)
+                self._position = engine.position()
                 taken = inbox.take(pending["turn"])
                 if taken is None:
                     return
@@ -426,11 +438,6 @@ class Practice:
         name = self.scene.persona.name
         self.session.log_turn(turn(pending["turn"], name, "interviewer", pending["text"], hint=pending["hint"]))
         conversation.say(name, iter([pending["text"]]))
-
-    @staticmethod
-    def _phase_of(engine: Engine) -> tuple[int, float]:
-        values = engine.values()
-        return values.get("phase", 0), values.get("phase_started", 0.0)
 
     def _notice_setup(self, conversation: Conversation) -> None:
         """One line on a first run in a new home, where the model is exported and the corpus embedded in the
