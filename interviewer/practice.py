@@ -111,12 +111,17 @@ class BackgroundIndex:
         self._ready = threading.Event()
         self._cancel = threading.Event()
         self._thread = threading.Thread(target=self._load, name=INDEX_THREAD, daemon=True)
+        self._starting = threading.Lock()
+        self._started = False
         if start:
-            self._thread.start()
+            self.start()
 
     def start(self) -> None:
-        if not self._thread.is_alive() and not self._ready.is_set():
-            self._thread.start()
+        """Load the index on its thread, once: a shared index is started by every round that uses it."""
+        with self._starting:
+            if not self._started:
+                self._started = True
+                self._thread.start()
 
     def _load(self) -> None:
         try:
@@ -264,9 +269,6 @@ class Engine:
             self._known = True
         return self._pending
 
-    def close(self) -> None:
-        """Stop the index loading; the checkpointer is the store's and stays open."""
-        self.retriever.close()
 
 
 # --- the loop -----------------------------------------------------------------------------------
@@ -285,7 +287,9 @@ class Practice:
     """One session's round, from its first question (or where it stopped) to its feedback."""
 
     def __init__(self, settings: Settings, catalog: Catalog, session: StoredSession, embedder: Embedder,
-                 model: Model | None = None, store: Store | None = None) -> None:
+                 model: Model | None = None, store: Store | None = None, index: BackgroundIndex | None = None) -> None:
+        """`index`: retrieval shared with other rounds (a server's), which this round neither starts nor stops;
+        without it the round opens its own once the interviewer is ready."""
         self.settings = settings
         self.model = model
         self.catalog = catalog
@@ -293,6 +297,8 @@ class Practice:
         self.store = store or open_store(settings)
         self.scene = make_scene(catalog, session)
         self.embedder = embedder
+        self._shared_index = index
+        self._own_index: BackgroundIndex | None = None
         self._engine: Engine | None = None
         self._engine_error: BaseException | None = None
         self._engine_ready = threading.Event()
@@ -318,7 +324,10 @@ class Practice:
             try:
                 self.embedder.warm()
                 self.embedder.defer(INDEX_THREAD, self._quiet)
-                retriever = BackgroundIndex(corpus_index(self.settings, self.embedder), start=False)
+                retriever = self._shared_index
+                if retriever is None:
+                    retriever = self._own_index = BackgroundIndex(corpus_index(self.settings, self.embedder),
+                                                                  start=False)
                 engine = Engine(self.store, self.session, self.scene, self.embedder, retriever, self.catalog,
                                 self.model)
                 engine.settle()
@@ -334,8 +343,8 @@ class Practice:
     def close(self) -> None:
         """Stop background work and release the checkpoint database. A round left while the interviewer was
         still being prepared, or mid-turn, leaves that to the process's end: everything said is logged."""
-        if self._engine_ready.is_set() and self._engine is not None and self._quit_cleanly:
-            self._engine.close()
+        if self._engine_ready.is_set() and self._own_index is not None and self._quit_cleanly:
+            self._own_index.close()  # stops a build in progress; the checkpointer is the store's and stays open
 
     def engine(self) -> Engine:
         self._engine_ready.wait()

@@ -372,3 +372,23 @@ def test_a_first_run_is_a_home_without_the_model_or_its_own_index(tmp_path: Path
     settings.index_dir.mkdir()
     (settings.index_dir / MANIFEST).write_text("{}")
     assert not first_run(settings)
+
+
+def test_a_shared_index_is_started_once_and_a_failed_load_leaves_retrieval_empty() -> None:
+    """A server's rounds share one index: each round starts it, and a load that failed (a damaged index) must
+    not make the next round fail with 'threads can only be started once'."""
+    from interviewer.practice import BackgroundIndex
+
+    class Broken:
+        loads = 0
+
+        def ensure(self, cancel: object) -> None:
+            Broken.loads += 1
+            raise OSError("damaged index")
+
+    index = BackgroundIndex(Broken())  # type: ignore[arg-type]
+    assert not index.wait(5)
+    index.start()
+    index.start()
+    assert Broken.loads == 1 and index.retrieve("sharding") == []
+    index.close()

@@ -33,7 +33,7 @@ from interviewer.config import Settings
 from interviewer.errors import UserError
 from interviewer.feedback.render import ROUND_TITLES
 from interviewer.llm.base import Model
-from interviewer.practice import Practice, choose_question
+from interviewer.practice import BackgroundIndex, Practice, choose_question
 from interviewer.rag.embeddings import Embedder
 from interviewer.session_store import Store, open_store
 from interviewer.types import CompanyType, Level, Round
@@ -55,6 +55,8 @@ class Server:
     catalog: Catalog
     embedder: Embedder
     store: Store
+    index: BackgroundIndex
+    """Retrieval for every round, opened once when the server starts."""
     model: Model | None = None
     live: dict[str, LiveRound] = field(default_factory=dict)
     """The live round of each candidate (by candidate id)."""
@@ -170,7 +172,7 @@ async def start_round(request: Request) -> Response:
                                question=question.id, minutes=minutes,
                                model=server.model.name if server.model else "offline")
         return _start(server, owner, lambda: Practice(server.settings, server.catalog, session, server.embedder,
-                                                      server.model, store), resuming=False)
+                                                      server.model, store, server.index), resuming=False)
 
     try:
         live = await run_in_threadpool(begin)
@@ -195,7 +197,7 @@ async def resume_round(request: Request) -> Response:
         if session.meta.status == "finished":
             raise UserError(f"session {session_id} is finished")
         return _start(server, owner, lambda: Practice(server.settings, server.catalog, session, server.embedder,
-                                                      server.model, store), resuming=True)
+                                                      server.model, store, server.index), resuming=True)
 
     try:
         live = await run_in_threadpool(begin)
@@ -296,9 +298,12 @@ def create_app(settings: Settings, *, model: Model | None = None, embedder: Embe
                store: Store | None = None) -> Starlette:
     """The web app over the configured session store (or `store`), sharing one embedder and catalog."""
     from interviewer.rag.embeddings import default_embedder
+    from interviewer.rag.index import corpus_index
 
-    server = Server(settings=settings, catalog=load_catalog(settings.corpus), embedder=embedder or default_embedder(),
-                    store=store or open_store(settings), model=model)
+    embedder = embedder or default_embedder()
+    server = Server(settings=settings, catalog=load_catalog(settings.corpus), embedder=embedder,
+                    store=store or open_store(settings), index=BackgroundIndex(corpus_index(settings, embedder)),
+                    model=model)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -308,6 +313,7 @@ def create_app(settings: Settings, *, model: Model | None = None, embedder: Embe
             live.conversation.leave()
         for live in rounds:
             await run_in_threadpool(live.done.wait, 30)
+        await run_in_threadpool(server.index.close)
         server.store.close()
 
     app = Starlette(routes=[
