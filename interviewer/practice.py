@@ -21,7 +21,7 @@ from interviewer.feedback.detector import SignalDetector
 from interviewer.feedback.render import ROUND_TITLES
 from interviewer.feedback.replay import grade
 from interviewer.graph.reading import scene_texts
-from interviewer.graph.state import turn
+from interviewer.graph.state import question_turn, turn
 from interviewer.inbox import Inbox
 from interviewer.llm.base import Model
 from interviewer.llm.voice import ModelVoice, OfflineVoice
@@ -429,8 +429,7 @@ class Practice:
                     self.session.log_turn(item)
                 pending = engine.pending()
                 if pending is not None:
-                    self.session.log_turn(turn(pending["turn"], name, "interviewer", pending["text"],
-                                               hint=pending["hint"]))
+                    self.session.log_turn(question_turn(pending, name))
             outcome.feedback = self._finish(engine)
         except BaseException as error:  # noqa: BLE001 - raised again on the candidate's thread
             outcome.error = error
@@ -445,7 +444,7 @@ class Practice:
         if pending is None or any(t["id"] == pending["turn"] for t in self.session.logged_turns()):
             return
         name = self.scene.persona.name
-        self.session.log_turn(turn(pending["turn"], name, "interviewer", pending["text"], hint=pending["hint"]))
+        self.session.log_turn(question_turn(pending, name))
         conversation.say(name, iter([pending["text"]]))
 
     def _notice_setup(self, conversation: Conversation) -> None:

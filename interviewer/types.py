@@ -284,6 +284,8 @@ class Turn(Strict):
     at: datetime | None = None
     hint: bool = False
     """True for an interviewer turn given because the candidate asked for a hint."""
+    probes: str | None = None
+    """The rubric signal an interviewer turn asks about (our rounds record it; a pasted transcript has none)."""
 
 
 class Transcript(Strict):

@@ -351,6 +351,27 @@ def test_a_sentence_with_two_of_a_signals_cue_phrases_earns_more_than_one(catalo
     assert policy.second_cue_bonus > 0
 
 
+def test_an_answer_is_read_as_about_what_the_question_asked(catalog: Catalog, embedder: Embedder) -> None:
+    """"Which features look great offline and differ at serving?" then "I'd log the served feature values and train
+    on logged features": 0.49 against the examples of leakage and skew, read alone; the question says what it is
+    about. A pasted transcript records no probed signal and is read as before."""
+    question = ("Which of your features could look great offline and be missing or different at serving time?")
+    answer = ("Profile-view counts are updated in batch every few hours offline but the online store may lag, so I'd "
+              "log the served feature values and train on logged features where possible.")
+    rubric = catalog.rubric(Round.ML_SYSTEM_DESIGN)
+    detector = SignalDetector(rubric, embedder)
+    turns = [{"id": 1, "speaker": "Arjun", "role": "interviewer", "text": question},
+             {"id": 2, "speaker": "Candidate", "role": "candidate", "text": answer}]
+    plain = detector.detect(Transcript.model_validate({"turns": turns})).results["mlsd-leakage-skew"]
+    turns[0]["probes"] = "mlsd-leakage-skew"
+    ours = detector.detect(Transcript.model_validate({"turns": turns}))
+    assert [unit.asked for unit in ours.units] == ["mlsd-leakage-skew"]
+    assert ours.results["mlsd-leakage-skew"].best == pytest.approx(plain.best + load_policy().asked_bonus, abs=1e-4)
+    other = ours.results["mlsd-feature-design"]  # no other signal gains
+    assert other.best == pytest.approx(detector.detect(Transcript.model_validate(
+        {"turns": [turns[0] | {"probes": None}, turns[1]]})).results["mlsd-feature-design"].best, abs=1e-6)
+
+
 def test_a_story_told_to_a_measured_outcome_shows_its_structure(catalog: Catalog, embedder: Embedder) -> None:
     """Sentence by sentence a STAR story is 0.3-0.45 from every example of the structure signals; its shape (the
     scene set, the candidate's actions, then an outcome with a number) shows it. A story without a measured

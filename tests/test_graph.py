@@ -92,6 +92,9 @@ def test_a_round_runs_to_graded_feedback(catalog: Catalog, embedder: Embedder) -
     assert candidate == [a["text"] for a in ANSWERS if "text" in a]
     persona = load_persona(Round.SYSTEM_DESIGN)
     assert turns[-1]["role"] == "interviewer" and turns[-1]["text"].endswith((persona.closing, persona.closing_early))
+    by_id = {t["id"]: t for t in turns}  # each question records the signal it probes, for the grader
+    probed = [p for p in asked if p["kind"] == "probe"]
+    assert probed and all(by_id[p["turn"]].get("probes") == p["signal"] for p in probed)
 
 
 def test_no_question_is_asked_twice_and_no_shown_signal_is_probed(catalog: Catalog, embedder: Embedder) -> None:

@@ -72,6 +72,7 @@ class GradingPolicy(Strict):
     spread_bonus: float
     cue_bonus: float
     second_cue_bonus: float
+    asked_bonus: float
     second_cue_bonus_by_round: dict[str, float] = {}
     """Rounds whose cue words set the scene as often as they show the signal (behavioral: "dropped" and "percent"
     describe the incident as readily as its result)."""
@@ -239,6 +240,17 @@ class SignalDetector:
                     matrix[row, column] = self.policy.cue_bonus + (second if distinct >= 2 else 0.0)
         return matrix
 
+    def _asked_bonuses(self, units: list[Unit]) -> NDArray[np.float32]:
+        """`asked_bonus` for a sentence on the signal the interviewer's question before it asked about: an answer
+        is read as being about what was asked ("Which features look great offline and differ at serving?" then
+        "the served feature values are logged and trained on")."""
+        matrix = np.zeros((len(units), len(self.signal_ids)), dtype=np.float32)
+        column = {signal_id: index for index, signal_id in enumerate(self.signal_ids)}
+        for row, unit in enumerate(units):
+            if unit.asked in column:
+                matrix[row, column[unit.asked]] = self.policy.asked_bonus
+        return matrix
+
     def detect(self, transcript: Transcript,
                excluded: Mapping[int, Sequence[tuple[int, int]]] | None = None) -> Detection:
         """A signal is shown when its score reaches the threshold: its best sentence (similarity plus cue
@@ -252,7 +264,7 @@ class SignalDetector:
         similarities = self.sentence_similarities(texts)
         cues = self.cue_bonuses(texts)
         self._drop_numberless(texts, similarities, cues)
-        scores = similarities + cues
+        scores = similarities + cues + self._asked_bonuses(units)
         clear_winner = self._clear_winners(similarities)
         topical = np.delete(similarities, self._structural_columns, axis=1) if units else similarities
         sentence_best = topical.max(axis=1) if topical.size else np.zeros(len(units), dtype=np.float32)

@@ -26,6 +26,8 @@ class Unit:
     end: int
     text: str
     after_hint: bool
+    asked: str | None = None
+    """The rubric signal the interviewer's question before it asked about (recorded in our rounds)."""
 
 
 def candidate_units(transcript: Transcript, excluded: Mapping[int, Sequence[tuple[int, int]]] | None = None,
@@ -34,14 +36,15 @@ def candidate_units(transcript: Transcript, excluded: Mapping[int, Sequence[tupl
     out, and no unit reaches across one."""
     units: list[Unit] = []
     hint_pending = False
+    asked: str | None = None
     for turn in transcript.turns:
         if turn.role == "interviewer":
-            hint_pending = turn.hint
+            hint_pending, asked = turn.hint, turn.probes
             continue
         for offset, part in _parts(turn.text, (excluded or {}).get(turn.id, ())):
             for start, end in _spans(part):
-                units.append(Unit(turn.id, offset + start, offset + end, part[start:end], hint_pending))
-        hint_pending = False
+                units.append(Unit(turn.id, offset + start, offset + end, part[start:end], hint_pending, asked))
+        hint_pending, asked = False, None
     return units
 
 

@@ -20,7 +20,7 @@ from interviewer.feedback.concept_match import ConceptMatcher
 from interviewer.feedback.detector import SignalDetector, independent_clauses
 from interviewer.feedback.evidence import candidate_units
 from interviewer.graph import reading
-from interviewer.graph.state import InterviewState, turn
+from interviewer.graph.state import InterviewState, question_turn, turn
 from interviewer.hooks import Hook, hooks_in
 from interviewer.moves import Candidate, phase_candidates
 from interviewer.planner import (
@@ -121,7 +121,7 @@ def ask(state: InterviewState, runtime: Runtime[InterviewContext]) -> dict[str, 
     pending = state["pending"]
     answer = interrupt(pending)
     name = runtime.context.scene.persona.name
-    turns = [turn(pending["turn"], name, "interviewer", pending["text"], hint=pending["hint"])]
+    turns = [question_turn(pending, name)]
     text = (answer.get("text") or "").strip()
     if text:
         turns.append(turn(pending["turn"] + 1, CANDIDATE, "candidate", text, at=answer.get("at")))

@@ -48,11 +48,19 @@ class InterviewState(TypedDict, total=False):
     done: bool
 
 
-def turn(turn_id: int, speaker: str, role: str, text: str, *, hint: bool = False, at: str | None = None
-         ) -> dict[str, Any]:
+def question_turn(pending: dict[str, Any], speaker: str) -> dict[str, Any]:
+    """The interviewer turn of the question waiting for the candidate, as the transcript and the log keep it."""
+    return turn(pending["turn"], speaker, "interviewer", pending["text"], hint=pending["hint"],
+                probes=pending.get("signal"))
+
+
+def turn(turn_id: int, speaker: str, role: str, text: str, *, hint: bool = False, at: str | None = None,
+         probes: str | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {"id": turn_id, "speaker": speaker, "role": role, "text": text}
     if hint:
         data["hint"] = True
+    if probes:
+        data["probes"] = probes
     if at:
         data["at"] = at
     return data
