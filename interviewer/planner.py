@@ -151,8 +151,8 @@ class Clock:
         return len(self.budgets) - 1
 
     def allowance(self, phase: int, started: float) -> float:
-        if phase >= self.wrap_up:
-            return self.budgets[-1]
+        if phase >= self.wrap_up:  # entered early, the wrap-up has all the time left
+            return max(self.budgets[-1], self.total - started)
         main_left = max(self.total - self.budgets[-1] - started, 0.0)
         return main_left * self.budgets[phase] / sum(self.budgets[phase:self.wrap_up])
 
@@ -370,8 +370,8 @@ def next_move(ground: Ground, situation: Situation, phases: list[Phase]) -> Move
 def _decide(ground: Ground, s: Situation, phases: list[Phase]) -> Move:
     clock = s.clock
     wrap_up = len(phases) - 1
-    if s.analysis.command == "end":
-        return Move("end", clock.phase, closing="time")
+    if s.analysis.command == "end":  # the candidate ends it: "That's our time" only when it is
+        return Move("end", clock.phase, closing="time" if clock.total_left <= 0 else "early")
     if s.closing_asked:
         asked_back = bool(s.facts or s.unanswered or s.not_mine)
         if asked_back and s.wrap_exchanges < WRAP_EXCHANGES and clock.total_left > WRAP_MORE_SECONDS:

@@ -402,6 +402,8 @@ def test_a_story_told_to_a_measured_outcome_shows_its_structure(catalog: Catalog
     ("Thanks. I'll assume inboxes persist.", "they'll assume inboxes persist"),
     ("Second would be the preference lookup.", "second would be the preference lookup"),
     ('The key is always "user then day".', "the key is always 'user then day'"),
+    ("Let me first list the features, then the risks.", "they'd first list the features, then the risks"),
+    ("That's why I'd check the logs.", "that's why they'd check the logs"),
 ])
 def test_a_claim_reports_the_candidates_words_in_the_third_person_mid_sentence(quote: str, claim: str) -> None:
     """A new user read "the candidate said Their manager told them" and "the candidate said yes, as they said"."""

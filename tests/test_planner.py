@@ -63,6 +63,9 @@ def test_a_phase_gets_its_share_of_the_main_time_left_when_it_starts(catalog: Ca
     assert sum(left for _, left in early.table()) == pytest.approx(early.total_left)
     wrap = Clock(budgets, sum(budgets) - 100, 5, sum(budgets) - 200)
     assert wrap.phase_left == pytest.approx(100) and wrap.main_left < 0
+    ahead = Clock(budgets, 480, 5, 420)  # the wrap-up began seven minutes in: its allowance is all the time left
+    allowed, left = ahead.table()[-1]
+    assert allowed == pytest.approx(sum(budgets) - 420) and left == pytest.approx(sum(budgets) - 480)
 
 
 def _ground(catalog: Catalog, level: Level = Level.L5, question: str = "sd-url-shortener",
@@ -176,8 +179,11 @@ def _move(catalog: Catalog, analysis: Analysis, clock: Clock | None = None, **fi
 
 def test_next_move_handles_each_kind_of_turn(catalog: Catalog) -> None:
     answer = Analysis("answer", "some answer")
-    end = _move(catalog, Analysis("command", "", "end"))
-    assert (end.kind, end.closing) == ("end", "time")
+    end = _move(catalog, Analysis("command", "", "end"))  # /end a minute in: not "That's our time"
+    assert (end.kind, end.closing) == ("end", "early")
+    budgets = phase_budgets(catalog.phases[Round.SYSTEM_DESIGN], 45)
+    late = _move(catalog, Analysis("command", "", "end"), _clock(catalog, elapsed=sum(budgets) + 1, phase=5))
+    assert (late.kind, late.closing) == ("end", "time")
     hint = _move(catalog, Analysis("command", "", "hint"), current_probe="p", current_signal="s",
                  hint=("Ten million users.", "fact"))
     assert (hint.kind, hint.probe, hint.signal, hint.hint, hint.hint_kind) == ("hint", "p", "s", "Ten million users.",

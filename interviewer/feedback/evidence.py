@@ -143,8 +143,10 @@ REPORTED_WORDS = 25
 _SENTENCE_OPENERS = set("""so then okay ok well and but if for the a an it its this that these those there when
 while we our yes no yeah first next after before once since because also now right sure each every most some all
 to in on at with what which how why where one two three four five six seven eight nine ten is are do does did can
-could would should will has have second third fourth finally last""".split())
+could would should will has have second third fourth finally last let here given instead otherwise maybe
+probably basically actually assuming say""".split())
 _FIRST_PERSON = [(re.compile(rf"\b{first}\b"), third) for first, third in [
+    ("Let me", "they'd"), ("let me", "they'd"),
     ("I'd", "they'd"), ("I'll", "they'll"), ("I'm", "they're"), ("I've", "they've"), ("I was", "they were"),
     ("I am", "they are"), ("I", "they"), ("myself", "themselves"), ("my", "their"), ("My", "Their"), ("me", "them"),
     ("we'd", "they'd"), ("we'll", "they'll"), ("we're", "they're"), ("we've", "they've"), ("we", "they"),
@@ -182,6 +184,6 @@ def reported(quote: str, limit: int = REPORTED_WORDS) -> str:
     for pattern, replacement in _FIRST_PERSON:
         text = pattern.sub(replacement, text)
     first = text.split(" ", 1)[0]
-    if first.strip(",:").lower() in _LOWER_FIRST:
+    if re.split(r"['’]", first.strip(",:").lower())[0] in _LOWER_FIRST:  # "That's why" is "that's why"
         text = first.lower() + text[len(first):]  # "My manager" -> "their manager"; "Redis holds" keeps its capital
     return text

@@ -32,6 +32,9 @@ def _grade(score: int | None) -> tuple[str, str]:
 
 
 
+DROPPED = " (claims whose quote the checker did not find clearly supporting them are not printed)"
+
+
 def _claim_lines(claim: Claim) -> list[str]:
     if claim.kind == "absence":
         return [f"- {claim.text} *(checked against every candidate turn)*"]
@@ -72,7 +75,7 @@ def to_markdown(feedback: Feedback) -> str:
         "",
         f"Evidence check: {check.claims_verified} of {check.claims_total} claims verified against the "
         f"transcript (quotes verbatim in the candidate's turns, absences checked against every candidate "
-        f"turn); {check.claims_dropped} dropped.",
+        f"turn); {check.claims_dropped} dropped{DROPPED if check.claims_dropped else ''}.",
     ]
     for flag in feedback.flags:
         out += ["", f"**Flag:** {flag}"]
