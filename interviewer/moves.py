@@ -124,10 +124,13 @@ def phase_candidates(question: Question, library: RoundMoves | None, phase_id: s
     for move in library.moves if library else []:
         if move.hook is None and move.answered_if:
             stated.setdefault(move.signal, []).append(move.answered_if)
-    found = [Candidate(p.id, p.signal, phase_id, " ".join(p.text.split()), "question",
-                       answered_if="|".join(f"(?:{pattern})" for pattern in stated[p.signal])
-                       if p.signal in stated else None)
-             for p in question.probes if p.phase == phase_id]
+    found = []
+    for probe in question.probes:
+        if probe.phase != phase_id:
+            continue
+        patterns = [*([probe.answered_if] if probe.answered_if else []), *stated.get(probe.signal, [])]
+        found.append(Candidate(probe.id, probe.signal, phase_id, " ".join(probe.text.split()), "question",
+                               answered_if="|".join(f"(?:{pattern})" for pattern in patterns) or None))
     by_kind = {hook.kind: hook.text for hook in hooks}
     for move in library.moves if library else []:
         if phase_id not in move.phases:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class Strict(BaseModel):
@@ -131,6 +132,19 @@ class Probe(Strict):
     signal: str
     phase: str
     text: str
+    answered_if: str | None = None
+    """A regular expression: an answer it matches has already answered the probe (the library's moves on the same
+    signal add theirs)."""
+
+    @field_validator("answered_if")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"not a regular expression ({error})") from None
+        return value
 
 
 class CodeTest(Strict):

@@ -109,3 +109,21 @@ def test_an_open_question_about_something_undefined_is_the_candidates_call(catal
                          ["Should short codes be case sensitive? And how many new links a month?"])
     assert "120 million" in reply["text"]
     assert "your call" in reply["text"] and "case sensitive" in reply["text"]
+
+
+def test_a_probe_already_answered_in_the_candidates_words_is_not_asked(catalog: Catalog, embedder: Embedder) -> None:
+    """A new user explained in their first answer that treatment users took restaurants and couriers away from
+    control, and was later asked "Who is on each side of this marketplace, and which resource is scarce...?",
+    "something we moved past quickly". A probe's own `answered_if` joins the library's for its signal."""
+    from interviewer.graph.reading import already_answered
+    from interviewer.moves import phase_candidates
+    from interviewer.types import Round
+
+    question = catalog.questions["stats-marketplace-ranking"]
+    pool = phase_candidates(question, catalog.moves.get(Round.STATISTICS), "clarify", [])
+    scarce = next(c for c in pool if c.id == "scarce-resource")
+    answer = ("In the user-level test, treatment users grabbed the fast-prep, nearby restaurants and couriers away "
+              "from control users, so control got worse and the difference was inflated.")
+    assert scarce.id in already_answered(embedder, [answer], [scarce], question.prompt)
+    assert scarce.id not in already_answered(embedder, ["I'd start with the primary metric."], [scarce],
+                                             question.prompt)
