@@ -63,7 +63,7 @@ def test_practice_from_an_answers_file(home: Path, tmp_path: Path) -> None:
     assert "Candidate: How many new links per month" in out
     assert re.search(r"▶ (Clarify requirements|Estimate) ", out) and "total left" in out  # /time, early on
     assert "Candidate: /hint" in out
-    assert "Maya: That's time." in out
+    assert "Maya: Let's stop there, a little ahead of time." in out  # /end with time left: not "That's time"
     assert "# Feedback: System design, target L6, faang" in out and "Hints taken: 1" in out
     folder = sessions_in(home)[0]
     assert out.rstrip().endswith(f"Transcript and feedback saved in {folder}")
