@@ -71,7 +71,7 @@ def test_a_round_in_a_real_terminal(tmp_path: Path, models: Path, prebuilt_index
         child.expect("Maya:")
         child.expect("›")
         child.send("/end\r")
-        child.expect("That's time.")
+        child.expect("Let's stop there, a little ahead of time.")
         child.expect("# Feedback: System design, target L5, product")
         folder, answers = _saved_round(child, home)
     finally:
@@ -147,7 +147,7 @@ def test_answers_sent_while_the_interviewer_prepares_are_on_disk_and_survive_kil
                              capture_output=True, text=True, env=cli_env(home), timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     shown = resumed.stdout
-    assert shown.index(f"Candidate: {first}") < shown.index(f"Candidate: {second}") < shown.index("That's time.")
+    assert shown.index(f"Candidate: {first}") < shown.index(f"Candidate: {second}") < shown.index("Let's stop there")
     folder = next(p for p in (home / "sessions").iterdir() if p.is_dir())
     transcript = json.loads((folder / "transcript.json").read_text())
     assert [t["text"] for t in transcript["turns"] if t["role"] == "candidate"] == [first, second]
