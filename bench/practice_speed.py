@@ -139,7 +139,7 @@ def graph_turns(home: Path, turns: int) -> list[float]:
                 break
             session.log_turn(turn(following["turn"], "Maya", "interviewer", following["text"]))
             timings.append(time.perf_counter() - started)
-        engine.close()
+    retriever.close()
     store.close()
     return timings
 

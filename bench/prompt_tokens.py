@@ -101,7 +101,7 @@ def main() -> None:
         check = feedback["verification"]
         print(f"feedback: grader {feedback['grader']}, {check['claims_verified']} of {check['claims_total']} claims "
               f"verified, {check['claims_dropped']} dropped")
-        engine.close()
+        retriever.close()
 
 
 if __name__ == "__main__":
