@@ -364,6 +364,9 @@ class DimensionGrade(Strict):
     not_credited: list[str] = Field(default_factory=list)
     """Rubric behaviours of this dimension no answer showed clearly enough to credit, by name (the grader's
     finding, not a claim that the candidate never did them)."""
+    credited_unprinted: list[str] = Field(default_factory=list)
+    """Rubric behaviours credited in the grade whose claim is not printed: the checker found its quote only weakly
+    supporting it (by name, so a grade never rests on evidence the reader cannot see named)."""
     quality_lifted: bool = False
     """The grade reaches the execution bar only through how the answers were given (no rubric behaviour shown):
     it counts in part toward a level."""

@@ -431,6 +431,24 @@ def test_with_nothing_to_quote_the_improvements_say_what_was_not_credited(catalo
     assert printed.score == 1.0 and not any("not credited" in c.text.lower() for c in printed.claims)
 
 
+def test_every_credited_behaviour_is_printed_or_named(catalog: Catalog, embedder: Embedder) -> None:
+    """A new user saw Communication at 4/4 with only execution-bar claims under it: the strategy behaviour was
+    credited on a quote the checker found weak, and the feedback never named it."""
+    rubric = catalog.rubric(Round.STATISTICS)
+    for sample in [s for s in catalog.samples if s.round == Round.STATISTICS]:
+        feedback = grade_transcript(sample.transcript, rubric, SignalDetector(rubric, embedder), target=Level.L6)
+        for grade in feedback.dimensions:
+            printed = {c.signal for c in grade.claims}
+            unnamed = [s for s in grade.signals_shown
+                       if s not in printed and rubric.signals[s].name not in grade.credited_unprinted]
+            assert not unnamed, (sample.id, grade.dimension, unnamed)
+        text = to_markdown(feedback)
+        for grade in feedback.dimensions:
+            if grade.credited_unprinted:
+                assert f"(so not printed): {'; '.join(grade.credited_unprinted)}." in text
+        assert check_feedback(sample.transcript, text, OfflineEntailment()).score == 1.0
+
+
 def test_a_behavioral_story_is_not_held_to_asking_clarifying_questions(catalog: Catalog, embedder: Embedder) -> None:
     """"The candidate never asked a clarifying question ... before starting to solve" was printed for a story."""
     from .test_candidate_questions import STAR_STORY

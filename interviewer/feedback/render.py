@@ -100,6 +100,9 @@ def to_markdown(feedback: Feedback) -> str:
         if claims:
             out.append("")
             out += [line for claim in claims for line in _claim_lines(claim)]
+        if grade.credited_unprinted:
+            out += ["", f"Also credited, on a quote the checker found only weakly supporting it (so not printed): "
+                        f"{'; '.join(grade.credited_unprinted)}."]
         if grade.not_credited:
             out += ["", f"Not credited (no answer showed it clearly enough; say it outright next time): "
                         f"{'; '.join(grade.not_credited)}."]
