@@ -276,18 +276,15 @@ generic moves not yet asked, even on ground shown before (a strong candidate's r
 early)."""
 
 
-def open_candidates(ground: Ground, phase_id: str, situation: Situation, depth: Depth = "fresh") -> list[Candidate]:
-    """Follow-ups of the phase that may be asked at this depth. Never one already asked or already answered,
-    nor one on a signal the last answer showed or touched.
+def open_candidates(pool: list[Candidate], situation: Situation, depth: Depth = "fresh") -> list[Candidate]:
+    """The follow-ups of a phase's `pool` (`phase_candidates`) that may be asked at this depth. Never one already
+    asked or already answered, nor one on a signal the last answer showed or touched.
     - fresh: one follow-up per signal, on a signal not shown; a generic move only on ground no answer touched;
     - hook: a move built on the last answer's words (a signal asked twice is left alone; a template at most
       twice a round, not within a few follow-ups of its last use);
-    - specific: the question's own probes, whatever was shown before;
+    - specific: the question's own probes on a signal never asked, whatever was shown before;
+    - drill: moves built on the candidate's words (within the template limits) and generic moves not answered;
     - library: the round's generic moves on a signal not shown and asked at most once."""
-    return _open(phase_candidates(ground.question, ground.library, phase_id, situation.hooks), situation, depth)
-
-
-def _open(pool: list[Candidate], situation: Situation, depth: Depth) -> list[Candidate]:
     blocked = situation.recent | situation.showed
     asked = set(situation.asked)
     templates = [template_of(asked_id) for asked_id in situation.asked]
@@ -327,7 +324,7 @@ def choose_probe(ground: Ground, phase_id: str, situation: Situation, depth: Dep
     the question's own order. Two moves built on the candidate's words never come in a row while anything else
     is open."""
     pool = phase_candidates(ground.question, ground.library, phase_id, situation.hooks)
-    candidates = _open(pool, situation, depth)
+    candidates = open_candidates(pool, situation, depth)
     if situation.last_source == "hook" and any(c.source != "hook" for c in candidates):
         candidates = [c for c in candidates if c.source != "hook"]
     if not candidates:

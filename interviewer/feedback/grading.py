@@ -251,7 +251,7 @@ def _grade_dimension(
                           rationale=_rationale(dimension, score), signals_shown=shown,
                           signals_missing=missing, claims=claims, quality_lifted=lifted and score >= 3 and not shown,
                           not_credited=not_credited,
-                          credited_unprinted=[s.name for s in signals if s.id in shown and s.id in checked.unprinted])
+                          credited_unprinted=[rubric.signals[s].name for s in shown if s in checked.unprinted])
 
 
 UNASKED_SUPPORT = 2
