@@ -418,6 +418,41 @@ def test_a_meeting_summary_is_held_to_who_said_what(backend: OfflineEntailment, 
     assert [name for name in report.claims[0].failed if name in {"speaker", "reference", "entailment"}] == failed
 
 
+CHAT = """\
+Mira: Are you free on Sunday?
+Tomas: Not really, my sister visits and we go hiking.
+Mira: Fine. Phone me when you are back in town.
+Mira: You still owe me the blue umbrella, by the way.
+Mira: Do you have the keys to the garage?
+Tomas: Bring the cake to the party on Friday please.
+"""
+
+
+@pytest.mark.parametrize(("summary", "failed"), [
+    ("Tomas will phone Mira when he is back in town.", []),
+    ("Mira will phone Tomas when he is back in town.", ["speaker"]),
+    ("Tomas owes Mira the blue umbrella.", []),
+    ("Tomas has the keys to the garage.", ["speaker"]),
+    ("Mira will bring the cake to the party on Friday.", []),
+    ("Tomas will bring the cake to the party on Friday.", ["speaker"]),
+    ("Tomas goes hiking with his sister on Sunday.", []),
+])
+def test_a_chat_gives_each_act_to_the_one_who_does_it(backend: OfflineEntailment, summary: str,
+                                                     failed: list[str]) -> None:
+    """A request is done by the one asked, not the one asking; in a conversation of two "you" is the other
+    speaker, except in a yes-no question, which asserts nothing."""
+    report = check_feedback(source(CHAT), summary, backend)
+    assert report.total == 1
+    assert [name for name in report.claims[0].failed if name == "speaker"] == failed
+
+
+def test_a_claim_written_as_a_line_of_the_dialogue_says_whose_we_it_is(backend: OfflineEntailment) -> None:
+    report = check_feedback(source(MEETING), "Anna: we should launch the remote at twenty five euros.", backend)
+    assert "reference" not in report.claims[0].failed
+    report = check_feedback(source(MEETING), "Dora: we should launch the remote at twenty five euros.", backend)
+    assert "reference" in report.claims[0].failed
+
+
 @pytest.mark.parametrize(("claim", "absence"), [
     ("The candidate never sized the cache.", True),
     ("They didn't quantify the write load.", True),

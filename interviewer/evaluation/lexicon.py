@@ -39,6 +39,20 @@ def _distinct(values: list[str]) -> list[str]:
     return values
 
 
+class RoleWords(Strict):
+    """Who a sentence of a conversation gives an act to (checks/roles.py)."""
+
+    claim_openers: list[str] = Field(min_length=1)
+    request_openers: list[str]
+    auxiliaries: list[str] = Field(min_length=1)
+    second_person: list[str] = Field(min_length=1)
+    other_persons: list[str] = Field(min_length=1)
+    subject_pronouns: list[str] = Field(min_length=1)
+
+    _lists = field_validator("claim_openers", "request_openers", "auxiliaries", "second_person", "other_persons",
+                             "subject_pronouns")(_distinct)
+
+
 class Lexicon(Strict):
     thresholds: Thresholds
     claim_verbs: list[str] = Field(min_length=1)
@@ -51,6 +65,7 @@ class Lexicon(Strict):
     generic_words: list[str]
     number_stems: list[str]
     collective_subjects: list[str]
+    roles: RoleWords
 
     _lists = field_validator("claim_verbs", "reporting_words", "technologies", "not_technologies", "stopwords",
                              "scope_terms", "generic_words", "number_stems", "collective_subjects")(_distinct)

@@ -3,7 +3,8 @@ guess who (a summary that copies "we prosecute if we think ..." from a speaker's
 Direct speech right after a verb of saying is resolved ("the candidate said we would shard"); indirect speech is
 not ("she thought that we were restricted": after "that" the words are the writer's, so "we" is the writer's), nor
 is a first-person word far from the verb ("what they would envisage was to take the factors, which were set out,
-in my view, in the code": the summary copied a speaker's aside)."""
+in my view, in the code": the summary copied a speaker's aside). A claim written as a line of the dialogue
+("kirsty williams am: we have a separate programme") is that speaker's direct speech, so its "we" is theirs."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def _saying() -> frozenset[str]:
 
 def person_resolved(located: Located, context: Context) -> Verdict:
     text = without_quotes(located.words)
+    if _spoken_line(text, context):
+        return Verdict("reference")
     match = _FIRST_PERSON.search(text)
     if match is None:
         return Verdict("reference")
@@ -36,3 +39,10 @@ def person_resolved(located: Located, context: Context) -> Verdict:
     if said and "that" not in before[said[-1] + 1:] and len(before) - said[-1] - 1 <= thresholds().direct_speech_gap:
         return Verdict("reference")
     return Verdict("reference", (f"unresolved \"{match.group()}\": the claim does not say who",))
+
+
+def _spoken_line(text: str, context: Context) -> bool:
+    """Whether the claim opens with a speaker's name and a colon, as a line of the dialogue does."""
+    name, colon, _ = text.strip().partition(":")
+    speakers = {turn.speaker.strip().lower() for turn in context.transcript.turns}
+    return bool(colon) and name.strip().lower() in speakers

@@ -1,8 +1,10 @@
 """Who said it, when one side has several speakers (a meeting, a chat): a claim that names one of them ("Stewart
 suggested the cinema", "the project manager proposed fifty euros") must be backed best by that speaker's
 sentences, not by another's; a claim given to the whole group ("the team agreed ...") needs at least two speakers
-behind it. An interview has one candidate, so this check is silent there (quotes given to the wrong side are check
-2's, uncited claims that match the interviewer check 5's)."""
+behind it. Who a sentence gives the act to counts, not only who said it (`roles`): "Ronald will call her" from
+Ronald's "Call me when you get back" gives the call to the wrong person, and in a conversation of two "Don has a
+trip" is backed by Cindy's "your trip next week". An interview has one candidate, so this check is silent there
+(quotes given to the wrong side are check 2's, uncited claims that match the interviewer check 5's)."""
 
 from __future__ import annotations
 
@@ -11,8 +13,10 @@ import re
 
 import numpy as np
 
+from interviewer.evaluation.checks import roles
 from interviewer.evaluation.checks.base import Context, Located, Verdict, cached_words
 from interviewer.evaluation.lexicon import lexicon, thresholds
+from interviewer.feedback.evidence import Unit
 
 
 @functools.lru_cache(maxsize=4096)
@@ -54,22 +58,26 @@ def speaker_backs(located: Located, context: Context) -> Verdict:
     closeness = context.vectors(claim.speaker) @ context.embed([rest])[0]
     overlap = np.array([len(wanted & cached_words(unit.text)) / len(wanted) for unit in units])
     best: dict[str, float] = {}
-    where: dict[str, int] = {}
+    where: dict[str, Unit] = {}
     for unit, value in zip(units, closeness + overlap, strict=True):
         name = speaker_of[unit.turn_id]
         if value > best.get(name, -np.inf):
-            best[name], where[name] = float(value), unit.turn_id
+            best[name], where[name] = float(value), unit
     top = max(best, key=lambda name: best[name])
     limits = thresholds()
     if named:
         own = max(best.get(name, -np.inf) for name in named)
+        subject = roles.subject(claim.text, named)
         if top in named or best[top] - own <= limits.speaker_margin:
+            return _not_asked_of_others(subject, where)
+        if len(names) == 2 and subject and subject[0] != top and _given_to_listener(subject, where[top], wanted):
             return Verdict("speaker")
-        return Verdict("speaker", (f"attributed to {', '.join(named)} but said by {top} (turn {where[top]})",))
+        return Verdict("speaker", (f"attributed to {', '.join(named)} but said by {top} "
+                                   f"(turn {where[top].turn_id})",))
     behind = [name for name in best if best[name] >= best[top] - limits.group_margin]
     if len(behind) >= 2:
         return Verdict("speaker")
-    return Verdict("speaker", (f"attributed to the group but backed by {top} alone (turn {where[top]})",))
+    return Verdict("speaker", (f"attributed to the group but backed by {top} alone (turn {where[top].turn_id})",))
 
 
 @functools.cache
@@ -78,3 +86,19 @@ def _collective() -> re.Pattern[str]:
     words = "|".join(re.escape(word) for word in sorted(lexicon().collective_subjects, key=len, reverse=True))
     return re.compile(rf"^\W*(?:(?:however|also|then|finally|overall|and|so|in addition|therefore),?\s+)?"
                       rf"(?:the\s+)?(?:whole\s+)?(?:{words})\b", re.IGNORECASE)
+
+
+def _not_asked_of_others(subject: tuple[str, list[str]] | None, where: dict[str, Unit]) -> Verdict:
+    """A claim whose subject does what their own closest sentence asks someone else to do fails."""
+    verb = roles.claim_verb(subject[1]) if subject else None
+    unit = where.get(subject[0]) if subject else None
+    if subject is None or verb is None or unit is None or not roles.requested_of_others(unit, verb):
+        return Verdict("speaker")
+    return Verdict("speaker", (f"{subject[0]} asked someone else to {verb} (turn {unit.turn_id}); the claim has "
+                               f"{subject[0]} do it",))
+
+
+def _given_to_listener(subject: tuple[str, list[str]], unit: Unit, wanted: frozenset[str]) -> bool:
+    """Whether the other speaker's sentence gives the act to the claim's subject: says it of "you", or asks it."""
+    verb = roles.claim_verb(subject[1])
+    return roles.said_of_listener(unit, wanted) or (verb is not None and roles.requested_of_others(unit, verb))
