@@ -425,6 +425,7 @@ Mira: Fine. Phone me when you are back in town.
 Mira: You still owe me the blue umbrella, by the way.
 Mira: Do you have the keys to the garage?
 Tomas: Bring the cake to the party on Friday please.
+Tomas: And show me the lemon cake you baked, I want a photo.
 """
 
 
@@ -436,6 +437,7 @@ Tomas: Bring the cake to the party on Friday please.
     ("Mira will bring the cake to the party on Friday.", []),
     ("Tomas will bring the cake to the party on Friday.", ["speaker"]),
     ("Tomas goes hiking with his sister on Sunday.", []),
+    ("Mira baked the lemon cake for the party.", []),
 ])
 def test_a_chat_gives_each_act_to_the_one_who_does_it(backend: OfflineEntailment, summary: str,
                                                      failed: list[str]) -> None:

@@ -9,7 +9,7 @@ import functools
 import re
 
 from interviewer.evaluation.checks.base import cached_words
-from interviewer.evaluation.claim_text import clauses, stem
+from interviewer.evaluation.claim_text import clauses, stem, stopwords
 from interviewer.evaluation.lexicon import RoleWords, lexicon
 from interviewer.feedback.evidence import Unit
 
@@ -46,10 +46,10 @@ def subject(text: str, names: list[str]) -> tuple[str, list[str]] | None:
 
 def claim_verb(rest: list[str]) -> str | None:
     """The first word after the subject that is not an auxiliary; None for a negated claim ("Nate can't help"
-    asks nothing of anyone)."""
+    asks nothing of anyone) and when that word is a function word (the verb of "Don has a trip" is "has")."""
     auxiliaries = _words().auxiliaries
     verb = next((word for word in rest if word not in auxiliaries), None)
-    if verb is None or verb in {"not", "never", "cannot"} or verb.endswith("n't"):
+    if verb is None or verb in {"not", "never", "cannot"} or verb.endswith("n't") or verb in stopwords():
         return None
     return verb
 
@@ -69,21 +69,22 @@ def requested_of_others(unit: Unit, verb: str) -> bool:
     return False
 
 
-def said_of_listener(unit: Unit, claim_words: frozenset[str]) -> bool:
+def said_of_listener(unit: Unit, claim_words: frozenset[str], verb: str | None) -> bool:
     """Whether the sentence says the claim of the one it is addressed to: in the clause holding most of the claim's
-    words, the person word nearest before the first of them is "you". A yes-no question asserts nothing ("Do you
-    have plans?"); a request ("Could you amend my request?") and a question that takes it as given ("or your trip
-    next week?") do."""
+    words, the person word nearest before the claim's verb (or its first word) is "you" ("send me the parrot you
+    painted" for "Gina painted a parrot"). A yes-no question asserts nothing ("Do you have plans?"); a request
+    ("Could you amend my request?") and a question that takes it as given ("or your trip next week?") do."""
     if _YES_NO_QUESTION.match(unit.text):
         return False
     roles = _words()
     clause = max(clauses(unit.text) or [unit.text], key=lambda part: len(claim_words & cached_words(part)))
     words = _tokens(clause)
-    first = next((index for index, word in enumerate(words) if stem(word) in claim_words), len(words))
-    for word in reversed(words[:first]):
+    stems = [stem(word) for word in words]
+    anchor = stems.index(stem(verb)) if verb and stem(verb) in stems else \
+        next((index for index, word in enumerate(stems) if word in claim_words), len(words))
+    for word in reversed(words[:anchor]):
         if word in roles.second_person:
             return True
         if word in roles.other_persons:
             return False
     return False
-

@@ -70,7 +70,7 @@ def speaker_backs(located: Located, context: Context) -> Verdict:
         subject = roles.subject(claim.text, named)
         if top in named or best[top] - own <= limits.speaker_margin:
             return _not_asked_of_others(subject, where)
-        if len(names) == 2 and subject and subject[0] != top and _given_to_listener(subject, where[top], wanted):
+        if len(names) == 2 and subject and subject[0] != top and _given_to_listener(subject[1], where[top], wanted):
             return Verdict("speaker")
         return Verdict("speaker", (f"attributed to {', '.join(named)} but said by {top} "
                                    f"(turn {where[top].turn_id})",))
@@ -89,7 +89,8 @@ def _collective() -> re.Pattern[str]:
 
 
 def _not_asked_of_others(subject: tuple[str, list[str]] | None, where: dict[str, Unit]) -> Verdict:
-    """A claim whose subject does what their own closest sentence asks someone else to do fails."""
+    """A claim whose subject does what their own closest sentence asks someone else to do fails. (Their own "you"
+    does not count against them: "Ellie thinks he's awkward" reports Ellie's "you're awkward".)"""
     verb = roles.claim_verb(subject[1]) if subject else None
     unit = where.get(subject[0]) if subject else None
     if subject is None or verb is None or unit is None or not roles.requested_of_others(unit, verb):
@@ -98,7 +99,8 @@ def _not_asked_of_others(subject: tuple[str, list[str]] | None, where: dict[str,
                                f"{subject[0]} do it",))
 
 
-def _given_to_listener(subject: tuple[str, list[str]], unit: Unit, wanted: frozenset[str]) -> bool:
-    """Whether the other speaker's sentence gives the act to the claim's subject: says it of "you", or asks it."""
-    verb = roles.claim_verb(subject[1])
-    return roles.said_of_listener(unit, wanted) or (verb is not None and roles.requested_of_others(unit, verb))
+def _given_to_listener(rest: list[str], unit: Unit, wanted: frozenset[str]) -> bool:
+    """Whether the other speaker's sentence, in a conversation of two, gives the claim's act to its subject: says
+    it of "you" (who can only be the subject), or asks it of them."""
+    verb = roles.claim_verb(rest)
+    return roles.said_of_listener(unit, wanted, verb) or (verb is not None and roles.requested_of_others(unit, verb))
