@@ -104,7 +104,7 @@ def replay(
         embedder=default_embedder(), model=language_model,
     )
     text = render.to_json(feedback) if fmt == "json" else render.to_markdown(feedback)
-    click.echo(text, nl=False)
+    _show_report(text, fmt)
     _report_usage(language_model)
     if out is not None:
         _write(out, text)
@@ -238,8 +238,8 @@ def loop(role: str, company: str, level: str, interview_date: datetime | None, t
     from interviewer.loop import render_loop
 
     practicable = frozenset(q.round for q in load_catalog(get_settings().corpus).questions.values())
-    click.echo(render_loop(role, company, level, interview_date.date() if interview_date else None,
-                           today.date() if today else None, practicable=practicable), nl=False)
+    _show_markdown(render_loop(role, company, level, interview_date.date() if interview_date else None,
+                               today.date() if today else None, practicable=practicable))
 
 
 @cli.command()
@@ -316,7 +316,7 @@ def _finish(run, conversation) -> None:  # type: ignore[no-untyped-def]
         _report_usage(run.model)
     if feedback is None:
         return
-    click.echo(render.to_markdown(feedback))
+    _show_markdown(render.to_markdown(feedback))
     click.echo(f"Transcript and feedback saved in {run.session.location}")
 
 
@@ -383,7 +383,7 @@ def faithfulness(transcript_path: Path, feedback_path: Path, interviewer_name: s
         raise UserError(f"cannot read feedback {feedback_path}: {error}") from None
     report = check_feedback(transcript, feedback_text, _backend(model, base_url))
     text = render_report(report, "json" if fmt == "json" else "md")
-    click.echo(text, nl=False)
+    _show_report(text, fmt)
     if out is not None:
         _write(out, text)
 
@@ -402,7 +402,7 @@ def consistency(file: Path, limit: int | None, fmt: str, out: Path | None, model
 
     records = load_records(file, limit)
     text = render(score_records(records, _backend(model, base_url)), fmt)
-    click.echo(text, nl=False)
+    _show_report(text, fmt)
     if out is not None:
         _write(out, text)
 
@@ -441,7 +441,7 @@ def eval_run(suite_path: Path, prompts: tuple[str, ...], model: str | None, base
                         concurrency, progress)
         result = runner.run(suite, versions)
     folder = out or runs.run_folder(settings.home / "evals", suite.name)
-    click.echo(render_markdown(result.model_dump() | {"cases": []}), nl=False)
+    _show_markdown(render_markdown(result.model_dump() | {"cases": []}))
     runs.save_run(result, folder)
     click.echo(f"Run saved in {folder} (run.json, report.md, report.html)", err=True)
     if result.cache is not None:
@@ -473,8 +473,10 @@ def eval_compare(run_a: Path, run_b: Path, fmt: str, out: Path | None) -> None:
     report = runs.comparison(runs.load_run(run_a), runs.load_run(run_b), str(run_a), str(run_b))
     if out is not None:
         runs.save_run(report, out)
-    click.echo(json.dumps(report["comparison"], indent=2) + "\n" if fmt == "json" else render_markdown(report),
-               nl=False)
+    if fmt == "json":
+        click.echo(json.dumps(report["comparison"], indent=2))
+    else:
+        _show_markdown(render_markdown(report))
 
 
 @contextmanager
@@ -500,6 +502,26 @@ def _write(path: Path, text: str) -> None:
         raise UserError(f"cannot write {path}: {path.parent} is not a folder") from None
     except OSError as error:
         raise UserError(f"cannot write {path}: {error.strerror}") from None
+
+
+def _show_report(text: str, fmt: str) -> None:
+    """A report in the format asked for: JSON as it is, Markdown through `_show_markdown`."""
+    if fmt == "json":
+        click.echo(text, nl=False)
+    else:
+        _show_markdown(text)
+
+
+def _show_markdown(text: str) -> None:
+    """A Markdown report on standard output: rendered (headings, tables, quotes) in a terminal, as it is when piped
+    or redirected, so a script or a file gets the Markdown itself."""
+    if not sys.stdout.isatty():
+        click.echo(text, nl=False)
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console(soft_wrap=False).print(Markdown(text))
 
 
 def _stderr_console():  # type: ignore[no-untyped-def]

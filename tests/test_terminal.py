@@ -72,7 +72,10 @@ def test_a_round_in_a_real_terminal(tmp_path: Path, models: Path, prebuilt_index
         child.expect("›")
         child.send("/end\r")
         child.expect("Let's stop there, a little ahead of time.")
-        child.expect("# Feedback: System design, target L5, product")
+        child.expect("Feedback: System design, target L5, product")
+        assert not child.before.rstrip(" \x1b[0123456789;m").endswith("#")  # rendered: a heading, not "# ..."
+        child.expect("Verdict at L5")
+        assert "**" not in child.before
         folder, answers = _saved_round(child, home)
     finally:
         child.close()
