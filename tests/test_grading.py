@@ -332,9 +332,11 @@ def test_rationales_describe_the_bar_not_the_candidate(catalog: Catalog, embedde
     ("We deduplicate on the client.", True),
     ("The target is a few hundred milliseconds.", False),       # "get" is a word, not part of one
     ("I'd keep a trace of every request.", False),              # nor "race"
+    ("It's self-selection: they'd order more anyway.", True),   # the last word of a phrase, in another form
+    ("They selected the promising accounts.", False),           # but the phrase's other words must be there
 ])
 def test_cue_phrases_match_whole_words_in_any_form(text: str, found: bool) -> None:
-    pattern = cue_pattern(("idempotent", "at least once", "dedupe", "get", "race", "trade-off"))
+    pattern = cue_pattern(("idempotent", "at least once", "dedupe", "get", "race", "trade-off", "self-selected"))
     assert pattern is not None and bool(pattern.search(text)) is found
 
 

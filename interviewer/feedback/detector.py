@@ -317,7 +317,8 @@ class SignalDetector:
 
 
 CUE_STEM = 6
-"""A one-word cue this long also matches its other forms ("idempotent": "idempotency"; "dedupe": "deduplicate")."""
+"""A cue whose last word is this long also matches that word's other forms ("idempotent": "idempotency";
+"self-selected": "self-selection")."""
 
 
 @functools.lru_cache(maxsize=1024)
@@ -329,11 +330,12 @@ def cue_pattern(cues: tuple[str, ...]) -> re.Pattern[str] | None:
         words = re.findall(r"[a-z0-9]+", cue.lower())
         if not words:
             continue
-        if len(words) == 1 and len(words[0]) >= CUE_STEM:
-            word = words[0]
-            parts.append(re.escape(word[:-2] if len(word) >= CUE_STEM + 2 else word[:-1]) + r"[a-z]*")
+        last = words[-1]
+        if len(last) >= CUE_STEM:
+            stem = re.escape(last[:-2] if len(last) >= CUE_STEM + 2 else last[:-1]) + r"[a-z]*"
         else:
-            parts.append(r"[\s-]+".join(re.escape(word) for word in words) + "(?:e?s)?")
+            stem = re.escape(last) + "(?:e?s)?"
+        parts.append(r"[\s-]+".join([*(re.escape(word) for word in words[:-1]), stem]))
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])", re.IGNORECASE) if parts else None
 
 
