@@ -7,7 +7,7 @@ from interviewer.evaluation.entailment import OfflineEntailment
 from interviewer.evaluation.faithfulness import check_feedback
 from interviewer.feedback.detector import SignalDetector, cue_pattern, load_policy
 from interviewer.feedback.evidence import candidate_units, quote_in_turn, verify_claim
-from interviewer.feedback.grading import SCORE_WORDS, grade_transcript
+from interviewer.feedback.grading import SCORE_WORDS, grade_transcript, select_claims
 from interviewer.feedback.levels import level_shares, verdict_for
 from interviewer.feedback.render import to_markdown
 from interviewer.rag.embeddings import Embedder
@@ -478,3 +478,24 @@ def test_a_change_in_the_situation_is_not_the_candidates_result(catalog: Catalog
         "model blocked had dropped from about two percent to under half a percent over four days. I traced it to "
         "an upstream default and rolled the feature back within the hour.\n")
     assert quantified_result(candidate_units(transcript), {}) == []
+
+
+def test_strengths_show_each_quote_once() -> None:
+    """A sentence that shows three behaviours is listed under each of their dimensions, and once among the
+    strengths (a new user read the same NDCG sentence three times there); the strategy-bar one is kept."""
+    said = [Evidence(turn_id=8, quote="Offline I'd look at NDCG at 10; online, an A/B test with guardrails.")]
+    other = [Evidence(turn_id=10, quote="The latency budget is about 200 ms end to end.")]
+
+    def claim(label: str, dimension: str, evidence: list[Evidence]) -> Claim:
+        return Claim(text=f"{label}: the candidate said so", dimension=dimension, polarity="strength",
+                     kind="observation", evidence=evidence)
+
+    grades = [DimensionGrade(dimension="eval", name="ML evaluation", score=3, rationale="", claims=[
+                  claim("Offline metrics fit the task (execution bar)", "eval", said),
+                  claim("A/B test with guardrails (execution bar)", "eval", said)]),
+              DimensionGrade(dimension="product", name="Product", score=3, rationale="", claims=[
+                  claim("Connects to the north-star metric (strategy bar)", "product", said)]),
+              DimensionGrade(dimension="serving", name="Serving", score=3, rationale="", claims=[
+                  claim("Serving latency budget (execution bar)", "serving", other)])]
+    strengths, _ = select_claims(grades, {"eval": 1.0, "product": 1.0, "serving": 1.0})
+    assert [c.text.split(" (")[0] for c in strengths] == ["Connects to the north-star metric", "Serving latency budget"]

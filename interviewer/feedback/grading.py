@@ -403,16 +403,23 @@ def _restate_grade(grade: DimensionGrade) -> None:
 
 
 def select_claims(grades: list[DimensionGrade], weights: dict[str, float]) -> tuple[list[Claim], list[Claim]]:
-    """Strengths: observed signals, strategy bar first. Improvements: gaps, heaviest dimensions first."""
+    """Strengths: observed signals, strategy bar first, each quote once (a sentence that shows several behaviours
+    is listed under each of their dimensions, and once here: eight strengths show eight different moments).
+    Improvements: gaps, heaviest dimensions first."""
     order = {g.dimension: -weights[g.dimension] for g in grades}
-    unique = {(c.text, tuple((e.turn_id, e.quote) for e in c.evidence)): c
-              for g in grades for c in g.claims if not is_grade_claim(c)}
+    unique = {(c.text, _quoted(c)): c for g in grades for c in g.claims if not is_grade_claim(c)}
     claims = list(unique.values())
-    strengths = sorted((c for c in claims if c.polarity == "strength"),
-                       key=lambda c: ("strategy bar" not in c.text, order[c.dimension]))
+    ranked = sorted((c for c in claims if c.polarity == "strength"),
+                    key=lambda c: ("strategy bar" not in c.text, order[c.dimension]))
+    strengths = [claim for index, claim in enumerate(ranked)
+                 if not claim.evidence or _quoted(claim) not in {_quoted(c) for c in ranked[:index]}]
     improvements = sorted((c for c in claims if c.polarity == "improvement"),
                           key=lambda c: (_improvement_rank(c), order[c.dimension]))
     return strengths[:8], improvements[:10]
+
+
+def _quoted(claim: Claim) -> tuple[tuple[int, str], ...]:
+    return tuple((e.turn_id, " ".join(e.quote.split())) for e in claim.evidence)
 
 
 def _improvement_rank(claim: Claim) -> int:

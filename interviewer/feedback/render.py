@@ -30,8 +30,6 @@ def _grade(score: int | None) -> tuple[str, str]:
     return f"{score}/4", SCORE_WORDS[score]
 
 
-
-
 DROPPED = " (claims whose quote the checker did not find clearly supporting them are not printed)"
 
 
