@@ -238,8 +238,8 @@ def loop(role: str, company: str, level: str, interview_date: datetime | None, t
     from interviewer.loop import render_loop
 
     practicable = frozenset(q.round for q in load_catalog(get_settings().corpus).questions.values())
-    _show_markdown(render_loop(role, company, level, interview_date.date() if interview_date else None,
-                               today.date() if today else None, practicable=practicable))
+    click.echo(render_loop(role, company, level, interview_date.date() if interview_date else None,
+                           today.date() if today else None, practicable=practicable), nl=False)
 
 
 @cli.command()
@@ -316,7 +316,7 @@ def _finish(run, conversation) -> None:  # type: ignore[no-untyped-def]
         _report_usage(run.model)
     if feedback is None:
         return
-    _show_markdown(render.to_markdown(feedback))
+    _show_markdown(render.to_markdown(feedback) + "\n")
     click.echo(f"Transcript and feedback saved in {run.session.location}")
 
 
@@ -513,15 +513,16 @@ def _show_report(text: str, fmt: str) -> None:
 
 
 def _show_markdown(text: str) -> None:
-    """A Markdown report on standard output: rendered (headings, tables, quotes) in a terminal, as it is when piped
-    or redirected, so a script or a file gets the Markdown itself."""
+    """A Markdown report on standard output: laid out for reading in a terminal, and as Markdown when piped or
+    redirected, so a script or a file gets the Markdown itself."""
     if not sys.stdout.isatty():
         click.echo(text, nl=False)
         return
-    from rich.console import Console
-    from rich.markdown import Markdown
+    import shutil
 
-    Console(soft_wrap=False).print(Markdown(text))
+    from interviewer.markdown_terminal import for_terminal
+
+    click.echo(for_terminal(text, min(shutil.get_terminal_size().columns, 120) - 1), nl=False)
 
 
 def _stderr_console():  # type: ignore[no-untyped-def]

@@ -1,0 +1,82 @@
+"""Our Markdown reports (feedback, checker and eval reports) laid out for a terminal: headings in bold, tables
+aligned, quotes under a bar, text wrapped at word boundaries, and the `#`, `**` and `|---|` marks gone.
+
+Line by line, never through a Markdown parser: quotes are the candidate's own words and are shown exactly as they
+were said (a parser reads "O(n*m)" or "__init__" as emphasis, and joins the lines of a plain list)."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+
+import click
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+_QUOTE = re.compile(r"^(\s*)>\s?(.*)$")
+_ITEM = re.compile(r"^(\s*)([-*]|\d+\.)\s+(.*)$")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_ITALIC_LINE = re.compile(r"^\*([^*].*[^*]|[^*])\*([.:]?)$")
+_CELL_BREAK = re.compile(r"(?<!\\)\|")
+_RULE_ROW = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def for_terminal(markdown: str, width: int) -> str:
+    """The report as a terminal shows it, `width` columns wide."""
+    lines = markdown.splitlines()
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.lstrip().startswith("|"):
+            end = index
+            while end < len(lines) and lines[end].lstrip().startswith("|"):
+                end += 1
+            out += _table(lines[index:end], width)
+            index = end
+            continue
+        out += _line(line, width)
+        index += 1
+    return "\n".join(out) + "\n"
+
+
+def _line(line: str, width: int) -> list[str]:
+    if not line.strip():
+        return [""]
+    heading = _HEADING.match(line)
+    if heading:
+        return [click.style(part, bold=True) for part in _wrap(_plain(heading.group(2)), width, "", "")]
+    quote = _QUOTE.match(line)
+    if quote:  # the candidate's words: no mark is taken out of them
+        lead = quote.group(1) + "  "
+        return _wrap(quote.group(2), width, lead + "│ ", lead + "│ ")
+    item = _ITEM.match(line)
+    if item:
+        first = f"{item.group(1)}{'•' if item.group(2) in '-*' else item.group(2)} "
+        return _wrap(_plain(item.group(3)), width, first, " " * len(first))
+    italic = _ITALIC_LINE.match(line.strip())
+    text = italic.group(1) + italic.group(2) if italic else _plain(line)
+    return _wrap(text, width, "", "")
+
+
+def _plain(text: str) -> str:
+    """Our own text without its bold marks."""
+    return _BOLD.sub(r"\1", text)
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, width=max(width, 40), initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False) or [first.rstrip()]
+
+
+def _table(rows: list[str], width: int) -> list[str]:
+    """A Markdown table with its columns aligned, the header in bold; as wrapped lines when it is too wide."""
+    cells = [[cell.strip().replace("\\|", "|") for cell in _CELL_BREAK.split(row.strip().strip("|"))]
+             for row in rows if not _RULE_ROW.match(row.strip())]
+    cells = [[_plain(cell) for cell in row] for row in cells]
+    columns = max(len(row) for row in cells)
+    cells = [row + [""] * (columns - len(row)) for row in cells]
+    sizes = [max(len(row[column]) for row in cells) for column in range(columns)]
+    if sum(sizes) + 2 * (columns - 1) > width:
+        return [part for row in cells for part in _wrap("  ·  ".join(c for c in row if c), width, "", "    ")]
+    laid = ["  ".join(cell.ljust(size) for cell, size in zip(row, sizes, strict=True)).rstrip() for row in cells]
+    return [click.style(laid[0], bold=True), *laid[1:]]
