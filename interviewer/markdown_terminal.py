@@ -11,13 +11,11 @@ import textwrap
 
 import click
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_QUOTE = re.compile(r"^(\s*)>\s?(.*)$")
-_ITEM = re.compile(r"^(\s*)([-*]|\d+\.)\s+(.*)$")
+from interviewer.markdown_lines import BLOCKQUOTE, BULLET, HEADING, TABLE_ROW, TABLE_SEPARATOR
+
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC_LINE = re.compile(r"^\*([^*].*[^*]|[^*])\*([.:]?)$")
 _CELL_BREAK = re.compile(r"(?<!\\)\|")
-_RULE_ROW = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def for_terminal(markdown: str, width: int) -> str:
@@ -27,9 +25,9 @@ def for_terminal(markdown: str, width: int) -> str:
     index = 0
     while index < len(lines):
         line = lines[index]
-        if line.lstrip().startswith("|"):
+        if TABLE_ROW.match(line):
             end = index
-            while end < len(lines) and lines[end].lstrip().startswith("|"):
+            while end < len(lines) and TABLE_ROW.match(lines[end]):
                 end += 1
             out += _table(lines[index:end], width)
             index = end
@@ -42,17 +40,18 @@ def for_terminal(markdown: str, width: int) -> str:
 def _line(line: str, width: int) -> list[str]:
     if not line.strip():
         return [""]
-    heading = _HEADING.match(line)
+    heading = HEADING.match(line)
     if heading:
-        return [click.style(part, bold=True) for part in _wrap(_plain(heading.group(2)), width, "", "")]
-    quote = _QUOTE.match(line)
+        return [click.style(part, bold=True) for part in _wrap(_plain(heading.group("text")), width, "", "")]
+    quote = BLOCKQUOTE.match(line)
     if quote:  # the candidate's words: no mark is taken out of them
-        lead = quote.group(1) + "  "
-        return _wrap(quote.group(2), width, lead + "│ ", lead + "│ ")
-    item = _ITEM.match(line)
+        lead = quote.group("indent") + "  │ "
+        return _wrap(quote.group("text"), width, lead, lead)
+    item = BULLET.match(line)
     if item:
-        first = f"{item.group(1)}{'•' if item.group(2) in '-*' else item.group(2)} "
-        return _wrap(_plain(item.group(3)), width, first, " " * len(first))
+        mark = item.group("mark")
+        first = f"{item.group('indent')}{'•' if mark in '-*+' else mark} "
+        return _wrap(_plain(item.group("text")), width, first, " " * len(first))
     italic = _ITALIC_LINE.match(line.strip())
     text = italic.group(1) + italic.group(2) if italic else _plain(line)
     return _wrap(text, width, "", "")
@@ -71,7 +70,7 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
 def _table(rows: list[str], width: int) -> list[str]:
     """A Markdown table with its columns aligned, the header in bold; as wrapped lines when it is too wide."""
     cells = [[cell.strip().replace("\\|", "|") for cell in _CELL_BREAK.split(row.strip().strip("|"))]
-             for row in rows if not _RULE_ROW.match(row.strip())]
+             for row in rows if not TABLE_SEPARATOR.match(row)]
     cells = [[_plain(cell) for cell in row] for row in cells]
     columns = max(len(row) for row in cells)
     cells = [row + [""] * (columns - len(row)) for row in cells]

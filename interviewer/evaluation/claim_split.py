@@ -9,14 +9,9 @@ from dataclasses import dataclass, field
 
 from interviewer.evaluation.claim_text import quote_spans, words
 from interviewer.evaluation.lexicon import lexicon
+from interviewer.markdown_lines import BLOCKQUOTE, BULLET, HEADING, RULE, TABLE_ROW, TABLE_SEPARATOR
 
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
-_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _FENCE = re.compile(r"^\s*(?:```|~~~)")
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_BLOCKQUOTE = re.compile(r"^\s*>\s?(?P<text>.*)$")
-_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(?P<text>.*)$")
 _LABEL = re.compile(r"^(?:\*\*|__)(?P<label>[^*_]{1,40}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]+\)")
 _EMPHASIS = re.compile(r"(\*\*|__|`)")
@@ -114,14 +109,14 @@ def _blocks(text: str) -> list[_Block]:
         if not line.strip():
             flush()
             continue
-        if _HEADING.match(line) or _RULE.match(line):
+        if HEADING.match(line) or RULE.match(line):
             flush()
             blocks.append(_Block(""))  # a heading ends what evidence lines can attach to
             continue
-        if _TABLE_ROW.match(line):
+        if TABLE_ROW.match(line):
             flush()
             following = lines[index + 1] if index + 1 < len(lines) else ""
-            if _TABLE_SEPARATOR.match(line) or _TABLE_SEPARATOR.match(following):
+            if TABLE_SEPARATOR.match(line) or TABLE_SEPARATOR.match(following):
                 continue  # the separator, or the header row above it
             cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
             cells = [cell for cell in cells if cell and cell not in {"-", "—"}]
@@ -129,7 +124,7 @@ def _blocks(text: str) -> list[_Block]:
                 row = cells[0] + (": " + "; ".join(cells[1:]) if len(cells) > 1 else "")
                 blocks.append(_Block(row, table_row=True))
             continue
-        quoted = _BLOCKQUOTE.match(line)
+        quoted = BLOCKQUOTE.match(line)
         if quoted:
             content = _curly_evidence(quoted.group("text").strip())
             if not (current or evidence) and blocks and not blocks[-1].table_row:
@@ -137,7 +132,7 @@ def _blocks(text: str) -> list[_Block]:
             else:
                 evidence.append(content)
             continue
-        bullet = _BULLET.match(line)
+        bullet = BULLET.match(line)
         if bullet:
             flush()
             current.append(bullet.group("text").strip())
