@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from interviewer.errors import UserError
+from interviewer.evaluation.checks import roles
 from interviewer.evaluation.claim_text import technologies_in
 from interviewer.evaluation.consistency import source
 from interviewer.evaluation.entailment import EntailmentHead, OfflineEntailment, load_head
@@ -424,28 +425,52 @@ Tomas: Not really, my sister visits and we go hiking.
 Mira: Fine. Phone me when you are back in town.
 Mira: You still owe me the blue umbrella, by the way.
 Mira: Do you have the keys to the garage?
+Mira: Will you be at the party on Friday? How would you fix the kitchen sink?
 Tomas: Bring the cake to the party on Friday please.
 Tomas: And show me the lemon cake you baked, I want a photo.
+Tomas: Need to leave work early today, sorry.
 """
 
 
 @pytest.mark.parametrize(("summary", "failed"), [
-    ("Tomas will phone Mira when he is back in town.", []),
-    ("Mira will phone Tomas when he is back in town.", ["speaker"]),
-    ("Tomas owes Mira the blue umbrella.", []),
-    ("Tomas has the keys to the garage.", ["speaker"]),
+    ("Tomas will phone when he is back in town.", []),
+    ("Mira will phone when she is back in town.", ["speaker"]),
+    ("Tomas still owes the blue umbrella.", []),
     ("Mira will bring the cake to the party on Friday.", []),
     ("Tomas will bring the cake to the party on Friday.", ["speaker"]),
-    ("Tomas goes hiking with his sister on Sunday.", []),
     ("Mira baked the lemon cake for the party.", []),
+    ("Tomas goes hiking with his sister on Sunday.", []),
+    ("Tomas needs to leave work early today.", []),  # "Need to leave" is his own news, not a request
+    ("Tomas has the keys to the garage.", ["speaker"]),  # a question asserts nothing
+    ("Tomas will be at the party on Friday.", ["speaker"]),
+    ("Tomas fixed the kitchen sink.", ["speaker"]),
 ])
 def test_a_chat_gives_each_act_to_the_one_who_does_it(backend: OfflineEntailment, summary: str,
                                                      failed: list[str]) -> None:
-    """A request is done by the one asked, not the one asking; in a conversation of two "you" is the other
-    speaker, except in a yes-no question, which asserts nothing."""
+    """A request gives an act still to come to the one asked, not to the one asking; in a conversation of two
+    "you" is the other speaker, except in a question, which asserts nothing."""
     report = check_feedback(source(CHAT), summary, backend)
     assert report.total == 1
     assert [name for name in report.claims[0].failed if name == "speaker"] == failed
+
+
+def test_in_a_conversation_of_three_you_is_not_read_as_anyone() -> None:
+    """With three speakers "you" could be either listener: Bo's "you will get the exercise" backs no claim about
+    Ann."""
+    chat = "Ann: Hello both.\nBo: Cy, you will get the take-home exercise by email on Friday.\nCy: Great, thanks.\n"
+    report = check_feedback(source(chat), "Ann will get the take-home exercise by email on Friday.")
+    assert "speaker" in report.claims[0].failed
+
+
+def test_the_subject_of_a_claim_is_a_speaker_it_opens_with() -> None:
+    names = ["Anna", "Don", "project manager"]
+    found = roles.subject("However, the project manager will call the client.", names)
+    assert found is not None and found.name == "project manager" and found.rest[:2] == ["will", "call"]
+    assert roles.subject("In addition, Don’s meeting is at 2 pm.", names) == roles.Subject(
+        "Don", ["meeting", "is", "at", "pm"], possessive=True)
+    assert roles.subject("Anna: we should launch the remote.", names) is None  # a line of dialogue
+    assert roles.subject("The client called Anna.", names) is None
+    assert roles.spoken_line("anna : we should launch", names) == "Anna"
 
 
 def test_a_claim_written_as_a_line_of_the_dialogue_says_whose_we_it_is(backend: OfflineEntailment) -> None:

@@ -186,6 +186,14 @@ def clauses(text: str) -> list[str]:
 
 
 @functools.cache
+def claim_opening() -> str:
+    """A pattern for what a summary sentence may open with before its subject ("However, ", "In addition, "),
+    to put at the start of a pattern for the subject."""
+    words = sorted(lexicon().claim_openers, key=len, reverse=True)
+    return r"^\W*(?:(?:" + "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in words) + r")\b,?\s*)*"
+
+
+@functools.cache
 def stopwords() -> frozenset[str]:
     return frozenset(word.lower() for word in lexicon().stopwords)
 

@@ -40,17 +40,26 @@ def _distinct(values: list[str]) -> list[str]:
 
 
 class RoleWords(Strict):
-    """Who a sentence of a conversation gives an act to (checks/roles.py)."""
+    """Who a sentence of a conversation gives an act to (checks/roles.py): single words, in lower case."""
 
-    claim_openers: list[str] = Field(min_length=1)
     request_openers: list[str]
     auxiliaries: list[str] = Field(min_length=1)
+    future_auxiliaries: list[str] = Field(min_length=1)
+    negations: list[str] = Field(min_length=1)
     second_person: list[str] = Field(min_length=1)
     other_persons: list[str] = Field(min_length=1)
     subject_pronouns: list[str] = Field(min_length=1)
+    question_words: list[str] = Field(min_length=1)
+    question_auxiliaries: list[str] = Field(min_length=1)
+    request_modals: list[str] = Field(min_length=1)
 
-    _lists = field_validator("claim_openers", "request_openers", "auxiliaries", "second_person", "other_persons",
-                             "subject_pronouns")(_distinct)
+    @field_validator("*")
+    @classmethod
+    def _single_lower_words(cls, values: list[str]) -> list[str]:
+        wrong = [value for value in values if value != value.lower() or not value.strip() or " " in value.strip()]
+        if wrong:
+            raise ValueError(f"not a single lower-case word: {', '.join(map(repr, wrong))}")
+        return _distinct(values)
 
 
 class Lexicon(Strict):
@@ -65,10 +74,12 @@ class Lexicon(Strict):
     generic_words: list[str]
     number_stems: list[str]
     collective_subjects: list[str]
+    claim_openers: list[str]
     roles: RoleWords
 
     _lists = field_validator("claim_verbs", "reporting_words", "technologies", "not_technologies", "stopwords",
-                             "scope_terms", "generic_words", "number_stems", "collective_subjects")(_distinct)
+                             "scope_terms", "generic_words", "number_stems", "collective_subjects",
+                             "claim_openers")(_distinct)
 
     @field_validator("aliases")
     @classmethod

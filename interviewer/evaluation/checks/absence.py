@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from interviewer.evaluation.checks.base import Context, Located, Verdict, cached_words, short
 from interviewer.evaluation.claim_text import (
+    claim_opening,
     clauses,
     content_words,
     find_quotes,
@@ -58,13 +59,18 @@ _ABSENCE_PATTERNS = [
 _SUBJECT_BOUND = (2, 4, 6)
 """The patterns whose negation follows its subject directly ("the candidate never sized ...", "gave no numbers",
 "overlooked ..."): with a verb of doing, they are absence claims only about the speaker whose words are checked."""
-_SPEAKER_SUBJECT = re.compile(
-    r"^\W*(?:(?:however|also|but|and|so|then|overall|still|yet|again)\b,?\s*)*"
-    r"(?:(?:the\s+)?(?:candidate|interviewee|applicant)|they|he|she|you)?\s*"
-    r"(?:(?:has|have|had|was|were|is|are|did|does|do|ca|can|could|wo|will|would|should|must|might)\s*)?$",
-    re.IGNORECASE,
-)
-"""What may stand before such a negation: nothing, or the candidate ("They never", "The candidate didn't")."""
+
+
+@functools.cache
+def _speaker_subject() -> re.Pattern[str]:
+    """What may stand before such a negation: nothing, or the candidate ("They never", "The candidate didn't")."""
+    return re.compile(
+        claim_opening() + r"(?:(?:the\s+)?(?:candidate|interviewee|applicant)|they|he|she|you)?\s*"
+        r"(?:(?:has|have|had|was|were|is|are|did|does|do|ca|can|could|wo|will|would|should|must|might)\s*)?$",
+        re.IGNORECASE,
+    )
+
+
 _TOPIC_END = re.compile(
     r"\s+(?:before|after|when|while|until|despite|even though|although|because|since|during|though|unless|"
     r"at all|in (?:the|this|their|his|her) (?:interview|answer|discussion|session|design)|throughout)\b.*$"
@@ -98,7 +104,7 @@ def absence_topic(text: str) -> AbsenceTopic | None:
         mention = bool(_MENTION_VERBS.match(match.group("verb")))
         if not mention and match.group("verb").lower() in stopwords():
             continue  # "not to use", "not the same place": no verb of doing is negated
-        if index in _SUBJECT_BOUND and not mention and not _SPEAKER_SUBJECT.match(core[: match.start()]):
+        if index in _SUBJECT_BOUND and not mention and not _speaker_subject().match(core[: match.start()]):
             return None  # "Marshall can't go out tonight" states a fact about someone; it is no absence
         if _REPORTED.search(core[: match.start()]):
             return None  # "said they would not use Kafka" reports what was said; it is no absence

@@ -12,6 +12,7 @@ import functools
 import re
 
 from interviewer.evaluation.checks.base import Context, Located, Verdict
+from interviewer.evaluation.checks.roles import spoken_line
 from interviewer.evaluation.claim_text import stem, without_quotes
 from interviewer.evaluation.lexicon import lexicon, thresholds
 
@@ -29,7 +30,7 @@ def _saying() -> frozenset[str]:
 
 def person_resolved(located: Located, context: Context) -> Verdict:
     text = without_quotes(located.words)
-    if _spoken_line(text, context):
+    if spoken_line(text, sorted({turn.speaker for turn in context.transcript.turns})):
         return Verdict("reference")
     match = _FIRST_PERSON.search(text)
     if match is None:
@@ -40,9 +41,3 @@ def person_resolved(located: Located, context: Context) -> Verdict:
         return Verdict("reference")
     return Verdict("reference", (f"unresolved \"{match.group()}\": the claim does not say who",))
 
-
-def _spoken_line(text: str, context: Context) -> bool:
-    """Whether the claim opens with a speaker's name and a colon, as a line of the dialogue does."""
-    name, colon, _ = text.strip().partition(":")
-    speakers = {turn.speaker.strip().lower() for turn in context.transcript.turns}
-    return bool(colon) and name.strip().lower() in speakers

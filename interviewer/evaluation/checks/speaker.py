@@ -3,8 +3,9 @@ suggested the cinema", "the project manager proposed fifty euros") must be backe
 sentences, not by another's; a claim given to the whole group ("the team agreed ...") needs at least two speakers
 behind it. Who a sentence gives the act to counts, not only who said it (`roles`): "Ronald will call her" from
 Ronald's "Call me when you get back" gives the call to the wrong person, and in a conversation of two "Don has a
-trip" is backed by Cindy's "your trip next week". An interview has one candidate, so this check is silent there
-(quotes given to the wrong side are check 2's, uncited claims that match the interviewer check 5's)."""
+trip" is backed by Cindy's "your trip next week". An interview has one candidate, so this check is silent about
+the candidate's words there (quotes given to the wrong side are check 2's, uncited claims that match the interviewer
+check 5's)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import numpy as np
 
 from interviewer.evaluation.checks import roles
 from interviewer.evaluation.checks.base import Context, Located, Verdict, cached_words
+from interviewer.evaluation.claim_text import claim_opening
 from interviewer.evaluation.lexicon import lexicon, thresholds
 from interviewer.feedback.evidence import Unit
 
@@ -70,7 +72,8 @@ def speaker_backs(located: Located, context: Context) -> Verdict:
         subject = roles.subject(claim.text, named)
         if top in named or best[top] - own <= limits.speaker_margin:
             return _not_asked_of_others(subject, where)
-        if len(names) == 2 and subject and subject[0] != top and _given_to_listener(subject[1], where[top], wanted):
+        conversation_of_two = len({turn.speaker for turn in context.transcript.turns}) == 2
+        if conversation_of_two and subject and _given_to_listener(subject, where[top], wanted):
             return Verdict("speaker")
         return Verdict("speaker", (f"attributed to {', '.join(named)} but said by {top} "
                                    f"(turn {where[top].turn_id})",))
@@ -84,23 +87,20 @@ def speaker_backs(located: Located, context: Context) -> Verdict:
 def _collective() -> re.Pattern[str]:
     """A claim whose subject is the group ("The team agreed", "However, everyone thought")."""
     words = "|".join(re.escape(word) for word in sorted(lexicon().collective_subjects, key=len, reverse=True))
-    return re.compile(rf"^\W*(?:(?:however|also|then|finally|overall|and|so|in addition|therefore),?\s+)?"
-                      rf"(?:the\s+)?(?:whole\s+)?(?:{words})\b", re.IGNORECASE)
+    return re.compile(claim_opening() + rf"(?:the\s+)?(?:whole\s+)?(?:{words})\b", re.IGNORECASE)
 
 
-def _not_asked_of_others(subject: tuple[str, list[str]] | None, where: dict[str, Unit]) -> Verdict:
+def _not_asked_of_others(subject: roles.Subject | None, where: dict[str, Unit]) -> Verdict:
     """A claim whose subject does what their own closest sentence asks someone else to do fails. (Their own "you"
     does not count against them: "Ellie thinks he's awkward" reports Ellie's "you're awkward".)"""
-    verb = roles.claim_verb(subject[1]) if subject else None
-    unit = where.get(subject[0]) if subject else None
-    if subject is None or verb is None or unit is None or not roles.requested_of_others(unit, verb):
+    request = roles.request_for(where[subject.name], subject) if subject else None
+    if subject is None or request is None:
         return Verdict("speaker")
-    return Verdict("speaker", (f"{subject[0]} asked someone else to {verb} (turn {unit.turn_id}); the claim has "
-                               f"{subject[0]} do it",))
+    return Verdict("speaker", (f"{subject.name} asked someone else to {request} (turn {where[subject.name].turn_id});"
+                               f" the claim has {subject.name} do it",))
 
 
-def _given_to_listener(rest: list[str], unit: Unit, wanted: frozenset[str]) -> bool:
+def _given_to_listener(subject: roles.Subject, unit: Unit, wanted: frozenset[str]) -> bool:
     """Whether the other speaker's sentence, in a conversation of two, gives the claim's act to its subject: says
     it of "you" (who can only be the subject), or asks it of them."""
-    verb = roles.claim_verb(rest)
-    return roles.said_of_listener(unit, wanted, verb) or (verb is not None and roles.requested_of_others(unit, verb))
+    return roles.said_of_listener(unit, wanted, subject) or roles.request_for(unit, subject) is not None
