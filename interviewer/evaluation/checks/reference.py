@@ -40,4 +40,3 @@ def person_resolved(located: Located, context: Context) -> Verdict:
     if said and "that" not in before[said[-1] + 1:] and len(before) - said[-1] - 1 <= thresholds().direct_speech_gap:
         return Verdict("reference")
     return Verdict("reference", (f"unresolved \"{match.group()}\": the claim does not say who",))
-
