@@ -69,9 +69,8 @@ def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
 
 def _table(rows: list[str], width: int) -> list[str]:
     """A Markdown table with its columns aligned, the header in bold; as wrapped lines when it is too wide."""
-    cells = [[cell.strip().replace("\\|", "|") for cell in _CELL_BREAK.split(row.strip().strip("|"))]
+    cells = [[_plain(cell.strip().replace("\\|", "|")) for cell in _CELL_BREAK.split(row.strip().strip("|"))]
              for row in rows if not TABLE_SEPARATOR.match(row)]
-    cells = [[_plain(cell) for cell in row] for row in cells]
     columns = max(len(row) for row in cells)
     cells = [row + [""] * (columns - len(row)) for row in cells]
     sizes = [max(len(row[column]) for row in cells) for column in range(columns)]

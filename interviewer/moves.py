@@ -10,10 +10,12 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from interviewer.errors import UserError
+from pydantic import ValidationError
+
+from interviewer.errors import UserError, first_problem
 from interviewer.hooks import Hook
 from interviewer.rag.corpus import load_yaml
-from interviewer.types import Question, Round, Rubric, Strict
+from interviewer.types import Question, RegexText, Round, Rubric, Strict
 
 MOVES_FILE = Path(__file__).parent / "data" / "moves.yaml"
 
@@ -27,11 +29,11 @@ class LibraryMove(Strict):
     phases: list[str]
     hook: HookKind | None = None
     text: str
-    answered_if: str | None = None
+    answered_if: RegexText | None = None
     """A regular expression: when an answer matches it (the last one for a hook move, any for the others), the
     answer already does what the move asks (gave the numbers' consequence, said what fails at ten times the
     load) and the move is not asked."""
-    hook_if: str | None = None
+    hook_if: RegexText | None = None
     """A regular expression (case-insensitive) the hook's words must match for the move to build on them: a
     latency question needs a time or a load ("200 ms", "4,600 a second"), not "1% of traffic for an hour"."""
 
@@ -58,8 +60,8 @@ def load_moves(path: Path = MOVES_FILE) -> dict[Round, RoundMoves]:
             raise UserError(f"{path.name}: unknown round {name!r}")
         try:
             library[Round(name)] = RoundMoves.model_validate(item)
-        except ValueError as error:
-            raise UserError(f"{path.name}: {name}: {str(error).splitlines()[0]}") from None
+        except ValidationError as error:
+            raise UserError(f"{path.name}: {name}: {first_problem(error)}") from None
     return library
 
 
@@ -82,13 +84,6 @@ def check_moves(library: dict[Round, RoundMoves], rubrics: dict[Round, Rubric],
                 raise UserError(f"{where}: unknown phases {sorted(unknown)}")
             if ("{hook}" in move.text) != (move.hook is not None):
                 raise UserError(f"{where}: a move has {{hook}} in its text exactly when it names a hook")
-            for name, pattern in (("answered_if", move.answered_if), ("hook_if", move.hook_if)):
-                if pattern is None:
-                    continue
-                try:
-                    re.compile(pattern)
-                except re.error as error:
-                    raise UserError(f"{where}: {name} is not a regular expression ({error})") from None
             if move.hook_if is not None and move.hook is None:
                 raise UserError(f"{where}: hook_if needs a hook")
         if any(move.hook in ("component", "name") for move in moves.moves) and not moves.components:

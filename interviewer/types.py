@@ -5,9 +5,21 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _compiles(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValueError(f"not a regular expression ({error})") from None
+    return value
+
+
+RegexText = Annotated[str, AfterValidator(_compiles)]
+"""A regular expression written in a data file, checked when the file is read."""
 
 
 class Strict(BaseModel):
@@ -132,19 +144,9 @@ class Probe(Strict):
     signal: str
     phase: str
     text: str
-    answered_if: str | None = None
+    answered_if: RegexText | None = None
     """A regular expression: an answer it matches has already answered the probe (the library's moves on the same
     signal add theirs)."""
-
-    @field_validator("answered_if")
-    @classmethod
-    def _pattern(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as error:
-                raise ValueError(f"not a regular expression ({error})") from None
-        return value
 
 
 class CodeTest(Strict):

@@ -409,10 +409,14 @@ def select_claims(grades: list[DimensionGrade], weights: dict[str, float]) -> tu
     order = {g.dimension: -weights[g.dimension] for g in grades}
     unique = {(c.text, _quoted(c)): c for g in grades for c in g.claims if not is_grade_claim(c)}
     claims = list(unique.values())
-    ranked = sorted((c for c in claims if c.polarity == "strength"),
-                    key=lambda c: ("strategy bar" not in c.text, order[c.dimension]))
-    strengths = [claim for index, claim in enumerate(ranked)
-                 if not claim.evidence or _quoted(claim) not in {_quoted(c) for c in ranked[:index]}]
+    strengths: list[Claim] = []
+    quoted: set[tuple[tuple[int, str], ...]] = set()
+    for claim in sorted((c for c in claims if c.polarity == "strength"),
+                        key=lambda c: ("strategy bar" not in c.text, order[c.dimension])):
+        if claim.evidence and _quoted(claim) in quoted:
+            continue
+        quoted.add(_quoted(claim))
+        strengths.append(claim)
     improvements = sorted((c for c in claims if c.polarity == "improvement"),
                           key=lambda c: (_improvement_rank(c), order[c.dimension]))
     return strengths[:8], improvements[:10]

@@ -105,6 +105,8 @@ class Context:
     units: dict[Role, list[Unit]] = field(init=False)
     words: dict[Role, frozenset[str]] = field(init=False)
     """Per speaker, the stems of every content word they said."""
+    speaker_names: list[str] = field(init=False)
+    """Everyone who speaks in the transcript, by name, longest first (so "phd a" is tried before a shorter one)."""
     _vectors: dict[Role, NDArray[np.float32]] = field(init=False, default_factory=dict)
     _parts: dict[Role, list[Part]] = field(init=False, default_factory=dict)
     _speakers: re.Pattern[str] | None = field(init=False, default=None)
@@ -113,6 +115,8 @@ class Context:
         self.units = {role: units_of(self.transcript, role) for role in ("candidate", "interviewer")}
         self.words = {role: frozenset().union(*(cached_words(u.text) for u in units))
                       for role, units in self.units.items()}
+        self.speaker_names = sorted({turn.speaker.strip() for turn in self.transcript.turns if turn.speaker.strip()},
+                                    key=len, reverse=True)
 
     def embed(self, texts: list[str]) -> NDArray[np.float32]:
         return self.encoder.embed(texts)
@@ -133,11 +137,9 @@ class Context:
     def without_speakers(self, text: str) -> str:
         """The text without the names of the transcript's speakers: in a meeting "project manager" or "the
         marketing expert" names who spoke, not a rank or a technology the claim gives them."""
-        if self._speakers is None:
-            names = sorted({turn.speaker.strip() for turn in self.transcript.turns if turn.speaker.strip()},
-                           key=len, reverse=True)
-            self._speakers = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(name) for name in names)
-                                        + r")(?![\w-])", re.IGNORECASE) if names else None
+        if self._speakers is None and self.speaker_names:
+            self._speakers = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(name) for name in self.speaker_names)
+                                        + r")(?![\w-])", re.IGNORECASE)
         return self._speakers.sub(" ", text) if self._speakers else text
 
     def role_of(self, turn_id: int) -> Role | None:

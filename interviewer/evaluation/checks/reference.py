@@ -30,7 +30,7 @@ def _saying() -> frozenset[str]:
 
 def person_resolved(located: Located, context: Context) -> Verdict:
     text = without_quotes(located.words)
-    if spoken_line(text, sorted({turn.speaker for turn in context.transcript.turns})):
+    if spoken_line(text, context.speaker_names):
         return Verdict("reference")
     match = _FIRST_PERSON.search(text)
     if match is None:

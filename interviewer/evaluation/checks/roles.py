@@ -39,6 +39,13 @@ def _tokens(text: str) -> list[str]:
     return [word.lower().replace("’", "'") for word in _WORD.findall(text)]
 
 
+def _opened(sentence: str) -> list[str]:
+    """The sentence's words from the first that is not an opener such as "ok" or "please"."""
+    words = _tokens(sentence)
+    openers = _words().request_openers
+    return list(itertools.dropwhile(lambda word: word in openers, words))
+
+
 @functools.lru_cache(maxsize=4096)
 def _opening(name: str) -> re.Pattern[str]:
     return re.compile(claim_opening() + r"(?:the\s+)?" + re.escape(name) + r"(?P<possessive>['’]s?)?(?![\w-])",
@@ -95,9 +102,7 @@ def request_for(unit: Unit, claim: Subject) -> str | None:
         return None
     roles = _words()
     for sentence in _SENTENCE_END.split(unit.text):
-        words = _tokens(sentence)
-        while words and words[0] in roles.request_openers:
-            words = words[1:]
+        words = _opened(sentence)
         if len(words) >= 2 and stem(words[0]) == stem(verb) and words[0] in {stem(words[0]), stem(words[0]) + "e"} \
                 and words[1] not in roles.subject_pronouns:
             return words[0]
@@ -136,9 +141,7 @@ def _question(sentence: str) -> str | None:
     if not sentence.rstrip().endswith("?"):
         return None
     roles = _words()
-    words = _tokens(sentence)
-    while words and words[0] in roles.request_openers:
-        words = words[1:]
+    words = _opened(sentence)
     if not words:
         return None
     if words[0] in roles.question_words:

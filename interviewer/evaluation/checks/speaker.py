@@ -72,8 +72,7 @@ def speaker_backs(located: Located, context: Context) -> Verdict:
         subject = roles.subject(claim.text, named)
         if top in named or best[top] - own <= limits.speaker_margin:
             return _not_asked_of_others(subject, where)
-        conversation_of_two = len({turn.speaker for turn in context.transcript.turns}) == 2
-        if conversation_of_two and subject and _given_to_listener(subject, where[top], wanted):
+        if len(context.speaker_names) == 2 and subject and _given_to_listener(subject, where[top], wanted):
             return Verdict("speaker")
         return Verdict("speaker", (f"attributed to {', '.join(named)} but said by {top} "
                                    f"(turn {where[top].turn_id})",))
